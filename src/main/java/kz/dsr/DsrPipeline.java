@@ -1,0 +1,35 @@
+package kz.dsr;
+
+import kz.dsr.app.DemoCommand;
+import kz.dsr.app.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point: {@code java -jar target/dsr-pipeline.jar <command>}.
+ * A new command is a picocli class added to {@code subcommands} below.
+ */
+@Command(name = "dsr-pipeline",
+        mixinStandardHelpOptions = true,
+        versionProvider = DsrPipeline.Version.class,
+        description = "Answers data-subject requests (erasure, access, rectification, ...) that arrive by mail.",
+        subcommands = {RunCommand.class, DemoCommand.class})
+public final class DsrPipeline implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DsrPipeline()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DsrPipeline.class.getPackage().getImplementationVersion();
+            return new String[] {"dsr-pipeline " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package kz.dsr.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import kz.dsr.intake.MailIntake;
+import kz.dsr.intake.MailLimits;
+import kz.dsr.intake.MailParser;
+import kz.dsr.intake.MailboxAdapter;
+import kz.dsr.intake.NoiseDetector;
+import kz.dsr.notify.MailComposer;
+import kz.dsr.notify.Templates;
+import kz.dsr.request.Deadlines;
+import kz.dsr.store.DeadLetters;
+import kz.dsr.store.EventLog;
+import kz.dsr.store.InboundStore;
+import kz.dsr.store.Outbox;
+import kz.dsr.store.RequestStore;
+import kz.dsr.store.StoreDatabase;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.apache.camel.support.service.ServiceSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * Binds the beans the routes in {@code routes/} call, built from {@code config/application.properties}.
+ * Bean names here are the names routes use.
+ */
+public final class PipelineConfiguration implements CamelConfiguration {
+
+    private final Path configFile;
+
+    public PipelineConfiguration(Path configFile) {
+        this.configFile = configFile;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context, configFile);
+        settings.refuseUnknownKeys();
+        Registry registry = context.getRegistry();
+
+        HikariDataSource store = StoreDatabase.open(settings.string("dsr.store.url"),
+                settings.string("dsr.store.username"), settings.string("dsr.store.password"),
+                settings.integer("dsr.store.pool-size", 2));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                store.close();
+            }
+        });
+        registry.bind("dsrStore", store);
+
+        // One transaction manager over the store: `transacted: {ref: required}` in a route joins it,
+        // and every JdbcTemplate below takes part in the route's transaction.
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(store);
+        SpringTransactionPolicy required = new SpringTransactionPolicy(transactions);
+        required.setPropagationBehaviorName("PROPAGATION_REQUIRED");
+        registry.bind("transactionManager", transactions);
+        registry.bind("required", required);
+
+        JdbcTemplate jdbc = new JdbcTemplate(store);
+        DeadLetters deadLetters = new DeadLetters(jdbc);
+        Outbox outbox = new Outbox(jdbc, deadLetters, new Outbox.RetryPolicy(
+                settings.integer("dsr.outbox.max-attempts", 1),
+                Duration.ofSeconds(settings.integer("dsr.outbox.backoff-initial-seconds", 1)),
+                Duration.ofSeconds(settings.integer("dsr.outbox.backoff-max-seconds", 1)),
+                Duration.ofSeconds(settings.integer("dsr.outbox.lease-seconds", 10))));
+        MailComposer composer = new MailComposer(new Templates(Path.of(settings.string("dsr.templates.dir"))),
+                settings.string("dsr.mail.support-address"), settings.string("dsr.mail.support-name"),
+                settings.string("dsr.mail.message-id-domain"));
+
+        Set<String> ownAddresses = new HashSet<>();
+        ownAddresses.add(settings.string("dsr.mail.support-address").toLowerCase(Locale.ROOT));
+        settings.list("dsr.mail.own-aliases").forEach(a -> ownAddresses.add(a.toLowerCase(Locale.ROOT)));
+
+        MailParser parser = new MailParser(new MailLimits(settings.integer("dsr.intake.max-mail-bytes", 1024),
+                settings.integer("dsr.intake.max-body-chars", 100), settings.integer("dsr.intake.max-attachments", 1)));
+        MailIntake intake = new MailIntake(new InboundStore(jdbc), new RequestStore(jdbc), new EventLog(jdbc), outbox,
+                composer, new NoiseDetector(ownAddresses),
+                new Deadlines(settings.integer("dsr.deadline.default-calendar-days", 1),
+                        ZoneId.of(settings.string("dsr.deadline.zone"))),
+                jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
+                Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)));
+
+        registry.bind("mailParser", parser);
+        registry.bind("mailboxAdapter", new MailboxAdapter(deadLetters));
+        registry.bind("mailIntake", intake);
+        registry.bind("mailComposer", composer);
+        registry.bind("outbox", outbox);
+    }
+}

@@ -1,0 +1,150 @@
+package kz.dsr.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+
+/**
+ * Typed access to the configuration, with errors an operator can act on: a bad value names the key,
+ * the file and the line; an unknown {@code dsr.} key (a typo) is refused with the line it stands on.
+ */
+public final class Settings {
+
+    /** The shipped configuration, packaged as a resource: the list of keys that exist. */
+    static final String REFERENCE = "/reference/application.properties";
+
+    private final CamelContext context;
+    private final Path file;
+
+    public Settings(CamelContext context, Path file) {
+        this.context = context;
+        this.file = file;
+    }
+
+    public String string(String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .map(String::strip)
+                .orElseThrow(() -> new IllegalArgumentException(where(key) + ": " + key
+                        + " is missing. Every key is listed, with its meaning, in the shipped config/application.properties."));
+    }
+
+    public int integer(String key, int min) {
+        String value = string(key);
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min) {
+                throw new IllegalArgumentException(where(key) + ": " + key + " = " + value + " is below the minimum " + min);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where(key) + ": " + key + " = '" + value
+                    + "' is not a whole number (write digits only, e.g. " + key + " = 30)");
+        }
+    }
+
+    public List<String> list(String key) {
+        List<String> out = new ArrayList<>();
+        for (String part : string(key).split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    /** Refuses keys of ours that the pipeline does not know: a misspelt key would silently do nothing. */
+    public void refuseUnknownKeys() {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Set<String> known = referenceKeys();
+        List<String> lines = readLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String key = (eq < 0 ? line : line.substring(0, eq)).strip();
+            if (key.startsWith("dsr.") && !known.contains(key)) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": unknown key '" + key + "'"
+                        + closest(key, known) + ". Remove it or correct its name.");
+            }
+        }
+    }
+
+    private String where(String key) {
+        if (Files.isRegularFile(file)) {
+            List<String> lines = readLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.startsWith(key + " ") || line.startsWith(key + "=") || line.startsWith(key + ":")) {
+                    return file + ":" + (i + 1);
+                }
+            }
+        }
+        return file + " (or the environment/-D)";
+    }
+
+    private static Set<String> referenceKeys() {
+        Properties reference = new Properties();
+        try (InputStream in = Settings.class.getResourceAsStream(REFERENCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the packaged " + REFERENCE + " is missing: rebuild the jar");
+            }
+            reference.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new HashSet<>(reference.stringPropertyNames());
+    }
+
+    private static String closest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(key, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best != null && bestDistance <= 4 ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1,
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static List<String> readLines(Path path) {
+        try {
+            return Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package kz.dsr.classify;
+
+import java.util.List;
+
+/**
+ * ru / kk / en from the words of a mail. Cyrillic mail: Kazakh letters and Kazakh function words
+ * against Russian function words. Latin mail: English function words against words that read as
+ * Russian or Kazakh once transliterated («udalite», «menin»), which makes it translit.
+ */
+final class LanguageDetector {
+
+    /** The language and whether it was written in Latin letters although Russian/Kazakh. */
+    record Detected(String language, boolean translit) {
+    }
+
+    private LanguageDetector() {
+    }
+
+    static Detected detect(List<Token> tokens, Rules.LanguageWords words) {
+        int cyrillic = 0;
+        int latin = 0;
+        int kk = 0;
+        int ru = 0;
+        int en = 0;
+        int translitRu = 0;
+        int translitKk = 0;
+        for (Token t : tokens) {
+            if (t.punctuation) {
+                continue;
+            }
+            if (t.latin) {
+                latin++;
+                if (words.en().contains(t.lower)) {
+                    en++;
+                    continue;
+                }
+                String f = TextForms.fold(TextForms.translit(t.lower));
+                if (words.kk().contains(f)) {
+                    translitKk++;
+                } else if (words.ru().contains(f)) {
+                    translitRu++;
+                }
+            } else {
+                cyrillic++;
+                String f = TextForms.fold(t.lower);
+                boolean kazakhLetter = false;
+                for (int i = 0; i < t.lower.length() && !kazakhLetter; i++) {
+                    kazakhLetter = words.kazakhLetters().indexOf(t.lower.charAt(i)) >= 0;
+                }
+                if (kazakhLetter || words.kk().contains(f)) {
+                    kk++;
+                } else if (words.ru().contains(f)) {
+                    ru++;
+                }
+            }
+        }
+        if (cyrillic == 0 && latin == 0) {
+            return new Detected(words.defaultLanguage(), false);
+        }
+        if (cyrillic >= latin) {
+            return new Detected(kk > ru ? "kk" : "ru", false);
+        }
+        if (en >= translitRu + translitKk) {
+            return new Detected("en", false);
+        }
+        return new Detected(translitKk > translitRu ? "kk" : "ru", true);
+    }
+}

@@ -1,0 +1,78 @@
+package kz.dsr.classify;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import kz.dsr.request.RequestType;
+
+/**
+ * The classifier's rules as read from config/classifier.yaml, compiled: word lists are already
+ * stemmed and indexed. Immutable; a reload builds a new instance. Each part is documented in the
+ * YAML file itself.
+ */
+record Rules(
+        Path source,
+        int reloadCheckSeconds,
+        Scoring scoring,
+        TextSettings text,
+        Negation negation,
+        KazakhMorphology kazakh,
+        LanguageWords language,
+        Vocabulary vocabulary,
+        List<Rule> rules,
+        List<Guard> guards,
+        IdentifierWords identifiers) {
+
+    /** How matched rule weights become a type, a confidence and a review flag. */
+    record Scoring(double subjectWeight, int window, int guardWindow, double minScore, double confidenceScale,
+            double reviewBelow, double reviewBelowDestructive, double closeRatio, List<Precedence> precedence) {
+    }
+
+    /** When {@code type} has at least {@code minScore}, it wins over every type in {@code over}. */
+    record Precedence(RequestType type, double minScore, Set<RequestType> over) {
+    }
+
+    /** Where sentences and clauses end; how much text is read. */
+    record TextSettings(String sentenceBreaks, Set<String> clauseWords, int maxChars) {
+    }
+
+    /**
+     * Negation. {@code before}/{@code after}: folded words that negate the next / previous cue;
+     * {@code ignoreAfter}: folded word sequences after which a negation reports a wish not yet
+     * done («до сих пор не удалён»); {@code transparent}: words the scope skips over; modals are
+     * the hidden concept {@link Vocabulary#MODAL}.
+     */
+    record Negation(Set<String> before, Set<String> after, List<String[]> ignoreAfter, int window,
+            Set<String> transparent) {
+    }
+
+    /** Kazakh morphology: the stemmer, converb endings and auxiliary verb stems. */
+    record KazakhMorphology(KazakhStemmer stemmer, List<String> converbEndings, Set<String> auxiliaries) {
+    }
+
+    /** Function words per language (folded) and the letters only Kazakh uses. */
+    record LanguageWords(String defaultLanguage, String kazakhLetters, Set<String> ru, Set<String> kk, Set<String> en) {
+    }
+
+    /** One weighted pattern: all parts within the window in one sentence. */
+    record Rule(String name, RequestType type, double weight, List<Part> parts, Integer window, int line) {
+    }
+
+    /**
+     * One part of a pattern: any of {@code concepts}. {@code negated}: the cue must be negated
+     * ("not send"); otherwise a negatable concept must not be negated.
+     */
+    record Part(int[] concepts, boolean negated, String text) {
+    }
+
+    /** A pattern that shows the verb is not the intent (cart, review, hacked account ...). */
+    record Guard(String name, List<Part> parts, int[] unless, boolean wholeMessage, Set<RequestType> cancels,
+            double notDsr, Integer window, int line) {
+    }
+
+    /** Words the identifier extractor needs. */
+    record IdentifierWords(List<String> orderWords, List<String> orderMarkers, Map<String, Integer> fieldConcepts,
+            List<String> fieldOrder) {
+    }
+}

@@ -1,0 +1,341 @@
+package kz.dsr.classify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a subject or body into {@link Token}s and finds the concepts of the rules in them.
+ * Stateless apart from the rules it is given; safe to call from many threads.
+ */
+final class TextAnalyzer {
+
+    /** E-mail addresses and links are identifiers, not words: hidden before tokenising. */
+    private static final Pattern NOT_WORDS = Pattern.compile(
+            "[\\p{L}0-9._%+\\-]+@[\\p{L}0-9.\\-]+\\.[\\p{L}]{2,}|(?:https?://|www\\.)\\S+",
+            Pattern.CASE_INSENSITIVE);
+
+    private TextAnalyzer() {
+    }
+
+    /** Splits text into word tokens with sentence/clause numbers; no matching yet. */
+    static List<Token> tokenize(String text, Rules.TextSettings settings) {
+        char[] c = text.toCharArray();
+        Matcher m = NOT_WORDS.matcher(text);
+        while (m.find()) {
+            for (int i = m.start(); i < m.end(); i++) {
+                c[i] = ' ';
+            }
+        }
+        List<Token> out = new ArrayList<>();
+        String breaks = settings.sentenceBreaks();
+        int sentence = 0;
+        boolean sentenceHasTokens = false;
+        boolean pause = false;
+        int i = 0;
+        int n = c.length;
+        while (i < n) {
+            char ch = c[i];
+            if (Character.isLetter(ch)) {
+                int start = i;
+                int cyr = 0;
+                int lat = 0;
+                while (i < n && (Character.isLetter(c[i]) || Character.getType(c[i]) == Character.NON_SPACING_MARK
+                        || (isApostrophe(c[i]) && i + 1 < n && Character.isLetter(c[i + 1]) && i > start))) {
+                    if (TextForms.isCyrillic(c[i])) {
+                        cyr++;
+                    } else if (TextForms.isLatin(c[i])) {
+                        lat++;
+                    }
+                    i++;
+                }
+                String word = new String(c, start, i - start).replace('’', '\'');
+                Token t;
+                if (cyr > 0 && lat > 0 && cyr >= lat) {
+                    // «пoлиция» with a Latin o: read as the Cyrillic word it pretends to be.
+                    t = new Token(TextForms.latinLookalikesToCyrillic(TextForms.lower(word)), start, i, false, false);
+                } else {
+                    t = new Token(word, start, i, lat > cyr, false);
+                }
+                t.sentence = sentence;
+                t.pauseBefore = pause;
+                pause = false;
+                out.add(t);
+                sentenceHasTokens = true;
+                continue;
+            }
+            if (ch == '?') {
+                Token q = new Token("?", i, i + 1, false, true);
+                q.sentence = sentence;
+                out.add(q);
+                if (sentenceHasTokens) {
+                    sentence++;
+                    sentenceHasTokens = false;
+                }
+                pause = false;
+                i++;
+                continue;
+            }
+            boolean sentenceEnd;
+            if (ch == '\n') {
+                int j = i + 1;
+                while (j < n && (c[j] == ' ' || c[j] == '\t' || c[j] == '\r')) {
+                    j++;
+                }
+                sentenceEnd = j >= n || c[j] == '\n' || c[j] == '-' || c[j] == '>';
+                pause = true;
+            } else if (ch == '.') {
+                int j = i + 1;
+                while (j < n && c[j] == ' ') {
+                    j++;
+                }
+                sentenceEnd = j >= n || !(Character.isDigit(c[j]) || Character.isLowerCase(c[j]));
+            } else if (ch == '-') {
+                // A free-standing hyphen (" - ", "--") is a dash.
+                boolean spaceBefore = i == 0 || Character.isWhitespace(c[i - 1]) || c[i - 1] == '-';
+                boolean spaceAfter = i + 1 >= n || Character.isWhitespace(c[i + 1]) || c[i + 1] == '-';
+                sentenceEnd = spaceBefore && spaceAfter;
+            } else if (ch == ',') {
+                sentenceEnd = false;
+                pause = true;
+            } else {
+                sentenceEnd = breaks.indexOf(ch) >= 0;
+            }
+            if (sentenceEnd && sentenceHasTokens) {
+                sentence++;
+                sentenceHasTokens = false;
+                pause = false;
+            }
+            i++;
+        }
+        int clause = 0;
+        int lastSentence = 0;
+        for (int k = 0; k < out.size(); k++) {
+            Token t = out.get(k);
+            if (t.sentence != lastSentence) {
+                clause++;
+                lastSentence = t.sentence;
+            } else if (k > 0 && settings.clauseWords().contains(TextForms.fold(t.lower))) {
+                clause++;
+            }
+            t.clause = clause;
+        }
+        return out;
+    }
+
+    private static boolean isApostrophe(char c) {
+        return c == '\'' || c == '’';
+    }
+
+    /**
+     * Computes the matching keys of the tokens, finds every concept occurrence and applies
+     * negation.
+     *
+     * @param useTranslit Latin words may be Russian/Kazakh transliteration (not for English mail)
+     * @param kazakh      the mail is Kazakh: look for Kazakh negative endings and auxiliaries in
+     *                    every word, not only in words with Kazakh letters
+     */
+    static Section analyze(String name, String text, List<Token> tokenList, Rules rules, boolean useTranslit,
+            boolean kazakh) {
+        Token[] tokens = tokenList.toArray(Token[]::new);
+        KazakhStemmer kk = rules.kazakh().stemmer();
+        String kkLetters = rules.language().kazakhLetters();
+        for (Token t : tokens) {
+            if (t.punctuation) {
+                continue;
+            }
+            if (t.latin) {
+                t.folded = t.lower;
+                t.enKey = Stemmers.english(t.lower);
+                if (useTranslit) {
+                    String cyr = TextForms.translit(t.lower);
+                    t.translitFolded = TextForms.fold(cyr);
+                    t.ruKey = TextForms.fold(Stemmers.russian(cyr));
+                    kazakhKeys(t, t.translitFolded, kk, kazakh);
+                }
+            } else {
+                t.folded = TextForms.fold(t.lower);
+                t.ruKey = TextForms.fold(Stemmers.russian(t.lower));
+                kazakhKeys(t, t.folded, kk, kazakh || hasAny(t.lower, kkLetters));
+            }
+        }
+        markAuxiliaries(tokens, rules.kazakh(), kazakh, kkLetters);
+
+        Vocabulary vocabulary = rules.vocabulary();
+        Section section = new Section(name, text, tokens, vocabulary.size());
+        List<int[]> found = new ArrayList<>();
+        Vocabulary.MatchSink sink = (concept, start, end) -> found.add(new int[] {concept, start, end});
+        for (int i = 0; i < tokens.length; i++) {
+            vocabulary.matchAt(tokens, i, sink);
+        }
+        boolean[] cue = new boolean[tokens.length];
+        boolean[] modal = new boolean[tokens.length];
+        int modalId = vocabulary.id(Vocabulary.MODAL);
+        for (int[] f : found) {
+            if (f[0] == modalId) {
+                modal[f[1]] = true;
+            } else if (vocabulary.negatable(f[0])) {
+                for (int k = f[1]; k <= f[2]; k++) {
+                    cue[k] = true;
+                }
+            }
+        }
+        negate(tokens, cue, modal, rules.negation());
+        for (int[] f : found) {
+            boolean negated = false;
+            for (int k = f[1]; k <= f[2]; k++) {
+                negated |= tokens[k].negated;
+            }
+            section.add(new Section.Occurrence(f[0], f[1], f[2], negated));
+        }
+        return section;
+    }
+
+    private static void kazakhKeys(Token t, String folded, KazakhStemmer kk, boolean kazakh) {
+        String verb = kazakh ? kk.negatedVerb(folded) : null;
+        if (verb != null) {
+            t.kazakhNegative = true;
+            t.kkKey = kk.stem(verb);
+        } else {
+            t.kkKey = kk.stem(folded);
+        }
+    }
+
+    private static boolean hasAny(String s, String letters) {
+        for (int i = 0; i < s.length(); i++) {
+            if (letters.indexOf(s.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** жойып БЕРІҢІЗ, өшіріп ТАСТАҢЫЗ: a verb after a converb only adds aspect or politeness. */
+    private static void markAuxiliaries(Token[] tokens, Rules.KazakhMorphology morphology, boolean kazakh,
+            String kkLetters) {
+        for (int i = 1; i < tokens.length; i++) {
+            Token prev = tokens[i - 1];
+            Token t = tokens[i];
+            if (t.punctuation || prev.punctuation || t.kkKey == null || prev.sentence != t.sentence || t.pauseBefore) {
+                continue;
+            }
+            if (!kazakh && !hasAny(t.lower, kkLetters) && !hasAny(prev.lower, kkLetters)) {
+                continue;
+            }
+            String p = prev.translitFolded != null ? prev.translitFolded : prev.folded;
+            boolean converb = false;
+            for (String e : morphology.converbEndings()) {
+                if (p.length() > e.length() + 1 && p.endsWith(e)) {
+                    converb = true;
+                    break;
+                }
+            }
+            if (converb && morphology.auxiliaries().contains(t.kkKey)) {
+                t.auxiliary = true;
+            }
+        }
+    }
+
+    /**
+     * A negation word cancels the nearest cue after it («не удаляйте», "don't delete"); a Kazakh
+     * «емес»/«жоқ» the nearest cue before it. A modal in between passes the negation on («не хочу
+     * удалять», "do not want to delete", «жойғым келмейді»). Commas and line breaks end the scope
+     * («больше не пользуюсь, удалите»).
+     */
+    private static void negate(Token[] tokens, boolean[] cue, boolean[] modal, Rules.Negation negation) {
+        for (int i = 0; i < tokens.length; i++) {
+            Token t = tokens[i];
+            if (t.punctuation) {
+                continue;
+            }
+            String w = t.latin ? t.lower : t.folded;
+            if (negation.before().contains(w) || (t.translitFolded != null && negation.before().contains(t.translitFolded))) {
+                if (!afterIgnored(tokens, i, negation)) {
+                    scopeForward(tokens, i, cue, modal, negation);
+                }
+            } else if (negation.after().contains(w) || (t.translitFolded != null && negation.after().contains(t.translitFolded))) {
+                scopeBackward(tokens, i, cue, modal, negation);
+            } else if (t.kazakhNegative) {
+                t.negated = true;
+                if (modal[i]) {
+                    scopeBackward(tokens, i, cue, modal, negation);
+                }
+            }
+        }
+    }
+
+    private static void scopeForward(Token[] tokens, int i, boolean[] cue, boolean[] modal, Rules.Negation negation) {
+        int budget = negation.window();
+        for (int j = i + 1; j < tokens.length && budget > 0; j++) {
+            Token t = tokens[j];
+            if (t.punctuation || t.sentence != tokens[i].sentence || t.pauseBefore) {
+                return;
+            }
+            if (negation.transparent().contains(t.latin ? t.lower : t.folded)) {
+                continue;
+            }
+            if (modal[j]) {
+                t.negated = true;
+                budget = negation.window();
+                continue;
+            }
+            if (cue[j]) {
+                t.negated = true;
+                return;
+            }
+            budget--;
+        }
+    }
+
+    private static void scopeBackward(Token[] tokens, int i, boolean[] cue, boolean[] modal, Rules.Negation negation) {
+        if (afterIgnored(tokens, Math.max(0, i - 1), negation)) {
+            return;
+        }
+        int budget = negation.window();
+        for (int j = i - 1; j >= 0 && budget > 0; j--) {
+            Token t = tokens[j];
+            if (t.punctuation || t.sentence != tokens[i].sentence || tokens[j + 1].pauseBefore) {
+                return;
+            }
+            if (negation.transparent().contains(t.latin ? t.lower : t.folded)) {
+                continue;
+            }
+            if (modal[j]) {
+                t.negated = true;
+                budget = negation.window();
+                continue;
+            }
+            if (cue[j]) {
+                t.negated = true;
+                if (afterIgnored(tokens, j, negation)) {
+                    t.negated = false;
+                }
+                return;
+            }
+            budget--;
+        }
+    }
+
+    /** «до сих пор не», "still not", «әлі ... жоқ»: the negation reports a wish not yet done. */
+    private static boolean afterIgnored(Token[] tokens, int i, Rules.Negation negation) {
+        for (String[] phrase : negation.ignoreAfter()) {
+            for (int gap = 0; gap <= 2; gap++) {
+                int end = i - 1 - gap;
+                int start = end - phrase.length + 1;
+                if (start < 0) {
+                    continue;
+                }
+                boolean all = true;
+                for (int k = 0; k < phrase.length && all; k++) {
+                    Token t = tokens[start + k];
+                    all = t.sentence == tokens[i].sentence && phrase[k].equals(t.latin ? t.lower : t.folded);
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

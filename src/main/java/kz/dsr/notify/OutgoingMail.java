@@ -1,0 +1,15 @@
+package kz.dsr.notify;
+
+import java.util.List;
+
+/**
+ * A reply as composed and stored in the outbox: everything needed to build the MIME message again,
+ * nothing taken over from the mail it answers except the ids it refers to.
+ *
+ * @param messageId  our Message-ID without brackets (replies to it thread back to the request)
+ * @param inReplyTo  the Message-ID we answer, without brackets, or null
+ * @param references the thread's Message-IDs without brackets, oldest first
+ */
+public record OutgoingMail(String recipient, String subject, String body, String messageId, String inReplyTo,
+                           List<String> references, String reference) {
+}

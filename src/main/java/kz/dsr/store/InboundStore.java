@@ -1,0 +1,48 @@
+package kz.dsr.store;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import kz.dsr.intake.ParsedMail;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Every mail read from the mailbox: its parsed record and, for a while, its raw MIME. */
+public final class InboundStore {
+
+    /** What became of an inbound mail. */
+    public enum Disposition { PENDING, NEW_REQUEST, THREAD_REPLY, FLOOD_MERGED, NOISE }
+
+    private final JdbcTemplate jdbc;
+
+    public InboundStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Records the mail under its message key, or returns null when that key is already recorded
+     * (a mail seen before a crash or by another node). Another node's uncommitted insert of the same
+     * key makes this call wait for that transaction: whichever commits first owns the mail.
+     */
+    public Long claim(ParsedMail mail, byte[] raw, Instant keepRawUntil) {
+        Long id = jdbc.query(
+                "insert into inbound_message (message_key, message_id, sender, subject, sent_at, in_reply_to, "
+                        + "new_text, quoted_text, signature, disposition, size_bytes, attachments, limit_reason, "
+                        + "problems) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "on conflict (message_key) do nothing returning id",
+                rs -> rs.next() ? rs.getLong(1) : null,
+                mail.messageKey(), mail.messageId(), mail.fromAddress(), mail.subject(),
+                mail.sentAt() == null ? null : Timestamp.from(mail.sentAt()), mail.inReplyTo(),
+                mail.newText(), mail.quotedText(), mail.signature(), Disposition.PENDING.name(),
+                mail.sizeBytes(), Json.write(mail.attachments()), mail.limitReason(), Json.write(mail.problems()));
+        if (id != null) {
+            jdbc.update("insert into inbound_raw (inbound_id, raw, keep_until) values (?, ?, ?)",
+                    id, raw, Timestamp.from(keepRawUntil));
+        }
+        return id;
+    }
+
+    /** Records what the mail became, and the request it belongs to (null for noise). */
+    public void settle(long inboundId, Disposition disposition, String noiseKind, Long requestId) {
+        jdbc.update("update inbound_message set disposition = ?, noise_kind = ?, request_id = ? where id = ?",
+                disposition.name(), noiseKind, requestId, inboundId);
+    }
+}

@@ -1,0 +1,99 @@
+package kz.dsr.store;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import kz.dsr.notify.OutgoingMail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The transactional outbox. A message is written in the transaction of the event that causes it
+ * (one message per event key), then taken by the relay, sent, and marked sent once.
+ */
+public final class Outbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    /** An outbox row taken for sending. */
+    public record Item(long id, int attempt, Long requestId, OutgoingMail mail) {
+    }
+
+    /** How retries are spaced and when they stop. */
+    public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration lease) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final DeadLetters deadLetters;
+    private final RetryPolicy retry;
+
+    public Outbox(JdbcTemplate jdbc, DeadLetters deadLetters, RetryPolicy retry) {
+        this.jdbc = jdbc;
+        this.deadLetters = deadLetters;
+        this.retry = retry;
+    }
+
+    /** Queues a mail for the event; a second call with the same event key changes nothing. */
+    public boolean enqueueMail(String eventKey, Long requestId, OutgoingMail mail) {
+        return jdbc.update("insert into outbox (channel, event_key, request_id, recipient, subject, body, message_id, "
+                        + "in_reply_to, references_ids) values ('MAIL', ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "on conflict (event_key) do nothing",
+                eventKey, requestId, mail.recipient(), mail.subject(), mail.body(), mail.messageId(),
+                mail.inReplyTo(), String.join(" ", mail.references())) == 1;
+    }
+
+    /**
+     * Takes up to {@code limit} due messages for this node. A taken message is leased: if the node dies
+     * before marking it, it becomes due again when the lease ends. SKIP LOCKED lets nodes share the work.
+     */
+    public List<Item> takeDue(int limit) {
+        return jdbc.query("update outbox set status = 'SENDING', attempts = attempts + 1, "
+                        + "next_attempt_at = now() + make_interval(secs => ?) "
+                        + "where id in (select id from outbox where status in ('PENDING', 'SENDING') "
+                        + "and next_attempt_at <= now() order by id limit ? for update skip locked) "
+                        + "returning id, attempts, request_id, recipient, subject, body, message_id, in_reply_to, "
+                        + "references_ids, (select reference from request r where r.id = outbox.request_id)",
+                (rs, n) -> new Item(rs.getLong(1), rs.getInt(2), (Long) rs.getObject(3), new OutgoingMail(
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                        splitIds(rs.getString(9)), rs.getString(10))),
+                retry.lease().toSeconds(), limit);
+    }
+
+    public void markSent(long id) {
+        jdbc.update("update outbox set status = 'SENT', sent_at = now(), last_error = null where id = ?", id);
+    }
+
+    /**
+     * Schedules the next attempt with exponential backoff and jitter, or gives up after the last
+     * attempt: the message is marked FAILED and a dead letter tells the operator.
+     */
+    public void attemptFailed(Item item, String error) {
+        String reason = error == null ? "unknown error" : error;
+        if (item.attempt() >= retry.maxAttempts()) {
+            jdbc.update("update outbox set status = 'FAILED', last_error = ? where id = ?", reason, item.id());
+            deadLetters.record("outbox", "outbox:" + item.id(), reason, null);
+            LOG.error("Outbox message {} (request {}) given up after {} attempts: {}. It is in dsr.dead_letter; "
+                    + "fix the cause (SMTP settings?) and set its status back to PENDING to resend.",
+                    item.id(), item.mail().reference(), item.attempt(), reason);
+            return;
+        }
+        long delay = backoffSeconds(item.attempt());
+        jdbc.update("update outbox set status = 'PENDING', last_error = ?, "
+                + "next_attempt_at = now() + make_interval(secs => ?) where id = ?", reason, delay, item.id());
+        LOG.warn("Outbox message {} (request {}) attempt {} failed: {}. Next attempt in {} s.",
+                item.id(), item.mail().reference(), item.attempt(), reason, delay);
+    }
+
+    long backoffSeconds(int attempt) {
+        long base = retry.initialBackoff().toSeconds() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, retry.maxBackoff().toSeconds());
+        // Full jitter on the upper half: nodes retrying the same server spread out.
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private static List<String> splitIds(String ids) {
+        return ids == null || ids.isBlank() ? List.of() : Arrays.asList(ids.trim().split("\\s+"));
+    }
+}

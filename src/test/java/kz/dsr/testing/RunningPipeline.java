@@ -1,0 +1,207 @@
+package kz.dsr.testing;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import kz.dsr.app.EmbeddedServices;
+import kz.dsr.app.Pipeline;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The real pipeline (config/application.properties, routes/*.yaml) started against the embedded
+ * servers with a fresh store database, plus what tests need to feed it and look at the outcome.
+ */
+public final class RunningPipeline implements AutoCloseable {
+
+    private final EmbeddedServices servers = TestServers.get();
+    private final Map<String, String> settings;
+    private final JdbcTemplate store;
+    private Main main;
+
+    private RunningPipeline(Map<String, String> extra) {
+        try {
+            servers.mail().purgeEmailFromAllMailboxes();
+        } catch (com.icegreen.greenmail.store.FolderException e) {
+            throw new IllegalStateException(e);
+        }
+        String url = servers.newDatabase("dsr_test");
+        settings = new HashMap<>(servers.pipelineSettings(url));
+        settings.put("dsr.mail.poll-delay-ms", "200");
+        settings.put("dsr.outbox.poll-ms", "200");
+        settings.put("dsr.outbox.backoff-initial-seconds", "1");
+        settings.put("dsr.outbox.backoff-max-seconds", "2");
+        settings.putAll(extra);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser("postgres");
+        ds.setPassword("postgres");
+        ds.setCurrentSchema("dsr");
+        // Tables exist before the pipeline starts, so a test can count (or alter them) at any time.
+        kz.dsr.store.StoreDatabase.migrate(ds);
+        store = new JdbcTemplate(ds);
+    }
+
+    public static RunningPipeline start() {
+        return start(Map.of());
+    }
+
+    public static RunningPipeline start(Map<String, String> extra) {
+        RunningPipeline p = new RunningPipeline(extra);
+        p.startCamel();
+        return p;
+    }
+
+    /** A pipeline on a fresh database that is not started yet (to change the schema first, say). */
+    public static RunningPipeline prepare(Map<String, String> extra) {
+        return new RunningPipeline(extra);
+    }
+
+    public void startCamel() {
+        main = Pipeline.create(Path.of("config/application.properties"), settings);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void stopCamel() {
+        main.stop();
+    }
+
+    /**
+     * The same pipeline (same database, same mailbox) in a separate JVM, so a test can kill it like a
+     * crash (SIGKILL: no shutdown hook, no graceful stop). Its log goes to {@code log}.
+     */
+    public Process startInChildJvm(Path log) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("kz.dsr.DsrPipeline", "run"));
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public JdbcTemplate store() {
+        return store;
+    }
+
+    public GreenMail mail() {
+        return servers.mail();
+    }
+
+    /** Puts raw MIME bytes into the support inbox, as a mail server would after delivery. */
+    public void deliver(byte[] raw) {
+        try {
+            GreenMailUser support = servers.mail().getUserManager().getUser(EmbeddedServices.SUPPORT_LOGIN);
+            support.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Message count of a folder of the support mailbox (0 when the folder does not exist). */
+    public int folderCount(String folder) {
+        Properties props = new Properties();
+        try {
+            Store imap = Session.getInstance(props).getStore("imap");
+            imap.connect("127.0.0.1", servers.imapPort(), EmbeddedServices.SUPPORT_LOGIN,
+                    EmbeddedServices.SUPPORT_PASSWORD);
+            try {
+                Folder f = imap.getFolder(folder);
+                if (!f.exists()) {
+                    return 0;
+                }
+                f.open(Folder.READ_ONLY);
+                int n = 0;
+                for (Message m : f.getMessages()) {
+                    if (!m.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                        n++;
+                    }
+                }
+                f.close(false);
+                return n;
+            } finally {
+                imap.close();
+            }
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean folderExists(String folder) {
+        try {
+            Store imap = Session.getInstance(new Properties()).getStore("imap");
+            imap.connect("127.0.0.1", servers.imapPort(), EmbeddedServices.SUPPORT_LOGIN,
+                    EmbeddedServices.SUPPORT_PASSWORD);
+            try {
+                return imap.getFolder(folder).exists();
+            } finally {
+                imap.close();
+            }
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Mails received by an address on the embedded server (our replies). */
+    public List<MimeMessage> received(String address) {
+        return List.of(servers.mail().getReceivedMessagesForDomain(address));
+    }
+
+    public int count(String sql, Object... args) {
+        Integer n = store.queryForObject(sql, Integer.class, args);
+        return n == null ? 0 : n;
+    }
+
+    /** Waits until the condition holds; fails the test with the description after the timeout. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (main != null) {
+            main.stop();
+        }
+    }
+}
