@@ -2,6 +2,7 @@ package kz.dsr;
 
 import kz.dsr.app.DemoCommand;
 import kz.dsr.app.RunCommand;
+import kz.dsr.intake.MailParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,10 +14,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DsrPipeline.Version.class,
         description = "Answers data-subject requests (erasure, access, rectification, ...) that arrive by mail.",
-        subcommands = {RunCommand.class, DemoCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, kz.dsr.classify.ClassifyCommand.class})
 public final class DsrPipeline implements Runnable {
 
     public static void main(String[] args) {
+        MailParser.useLenientJakartaMail();
         System.exit(new CommandLine(new DsrPipeline()).execute(args));
     }
 

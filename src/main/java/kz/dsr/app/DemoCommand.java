@@ -1,14 +1,219 @@
 package kz.dsr.app;
 
+import com.icegreen.greenmail.user.GreenMailUser;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.main.Main;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code demo}: the pipeline end to end on embedded PostgreSQL and an embedded mail server. */
+/**
+ * {@code demo}: the pipeline end to end on embedded PostgreSQL and an embedded mail server. Sample mails
+ * go into the support inbox, the real routes handle them, and a table shows what became of each.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the pipeline on embedded PostgreSQL and an embedded mail server with sample mails.")
 public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--config", defaultValue = "config/application.properties",
+            description = "Configuration file (default: ${DEFAULT-VALUE}); mailbox and database keys are replaced by the embedded servers.")
+    Path config;
+
+    @Option(names = "--keep-running", description = "Keep the pipeline and the embedded servers up after the demo (Ctrl+C stops).")
+    boolean keepRunning;
+
+    @Option(names = "--timeout-seconds", defaultValue = "120", description = "Give up waiting after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    private final PrintStream out = System.out;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("demo is being written");
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("dsr-demo-");
+        out.println("Starting embedded PostgreSQL and mail server (files under " + work + ") ...");
+        try (EmbeddedServices servers = EmbeddedServices.start(work)) {
+            String storeUrl = servers.newDatabase("dsr_demo");
+            Map<String, String> settings = new HashMap<>(servers.pipelineSettings(storeUrl));
+            settings.put("dsr.mail.poll-delay-ms", "500");
+            settings.put("dsr.outbox.poll-ms", "300");
+            JdbcTemplate store = storeTemplate(storeUrl);
+
+            List<byte[]> samples = samples();
+            samples.forEach(raw -> deliver(servers, raw));
+            out.println("Delivered " + samples.size() + " sample mails to " + EmbeddedServices.SUPPORT_ADDRESS
+                    + "; starting the pipeline ...");
+
+            Main main = Pipeline.create(config, settings);
+            main.start();
+            try {
+                Duration timeout = Duration.ofSeconds(timeoutSeconds);
+                int expected = samples.size();
+                waitFor("the samples to be recorded and answered", timeout, () ->
+                        count(store, "select count(*) from inbound_message") >= expected && allSent(store));
+
+                // Mail that only makes sense once our replies exist: a reply in one thread, an
+                // out-of-office answer to another.
+                List<MimeMessage> replies = ourReplies(servers);
+                deliver(servers, threadReply(replies.get(0)));
+                deliver(servers, outOfOffice(replies.get(1)));
+                waitFor("the follow-up mails to be recorded", timeout, () ->
+                        count(store, "select count(*) from inbound_message") >= expected + 2 && allSent(store));
+
+                printReport(store, servers, storeUrl, ourReplies(servers).size());
+                if (keepRunning) {
+                    out.println("\n--keep-running: pipeline and servers stay up; Ctrl+C stops them.");
+                    Thread.currentThread().join();
+                }
+            } finally {
+                main.stop();
+            }
+        }
+        return 0;
+    }
+
+    private void printReport(JdbcTemplate store, EmbeddedServices servers, String storeUrl, int replies) {
+        out.println();
+        out.println("Requests");
+        String rowFormat = "%-17s %-30s %-34s %-10s %-10s%n";
+        out.printf(rowFormat, "REFERENCE", "SENDER", "SUBJECT", "STATUS", "DUE");
+        store.query("select r.reference, r.requester_email, coalesce(nullif(m.subject, ''), '(no subject)'), r.status, "
+                + "r.due_date from request r "
+                + "join inbound_message m on m.request_id = r.id and m.disposition = 'NEW_REQUEST' order by r.id", rs -> {
+                    out.printf(rowFormat, rs.getString(1), cut(rs.getString(2), 30), cut(rs.getString(3), 34),
+                            rs.getString(4), rs.getString(5));
+                });
+        out.println();
+        out.println("Other mail (recorded, not a new request, never answered automatically)");
+        String otherFormat = "%-30s %-40s %-13s %-17s%n";
+        out.printf(otherFormat, "SENDER", "SUBJECT", "BECAME", "OF REQUEST");
+        store.query("select m.sender, m.subject, coalesce(m.noise_kind, m.disposition), r.reference "
+                + "from inbound_message m left join request r on r.id = m.request_id "
+                + "where m.disposition <> 'NEW_REQUEST' order by m.id", rs -> {
+                    out.printf(otherFormat, cut(rs.getString(1), 30), cut(rs.getString(2), 40), rs.getString(3),
+                            rs.getString(4) == null ? "-" : rs.getString(4));
+                });
+        out.println();
+        out.println(replies + " acknowledgements sent over SMTP; "
+                + count(store, "select count(*) from request_event") + " events in the timeline; "
+                + count(store, "select count(*) from dead_letter") + " dead letters.");
+        out.println();
+        out.println("Where to look (while --keep-running):");
+        out.println("  store     " + storeUrl + "  (user postgres, schema dsr: request, request_event, inbound_message, outbox)");
+        out.println("  mailbox   imap://127.0.0.1:" + servers.imapPort() + "  user " + EmbeddedServices.SUPPORT_LOGIN
+                + " / " + EmbeddedServices.SUPPORT_PASSWORD + "  (folders INBOX, Processed, Failed)");
+        out.println("  routes    routes/*.yaml      config  config/application.properties, config/templates/");
+    }
+
+    private static List<byte[]> samples() throws IOException {
+        List<byte[]> mails = new ArrayList<>();
+        for (String name : resource("index.txt").lines().map(String::strip).filter(s -> !s.isEmpty()).toList()) {
+            mails.add(resource(name).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return mails;
+    }
+
+    /** A sample as bytes (read as ISO-8859-1 so 8-bit bodies survive unchanged). */
+    private static String resource(String name) throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/mail/" + name)) {
+            if (in == null) {
+                throw new IOException("demo sample " + name + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** The mails the pipeline sent (GreenMail also lists the inbox): they carry our reference header. */
+    private static List<MimeMessage> ourReplies(EmbeddedServices servers) throws Exception {
+        List<MimeMessage> ours = new ArrayList<>();
+        for (MimeMessage m : servers.mail().getReceivedMessages()) {
+            if (m.getHeader("X-DSR-Reference") != null) {
+                ours.add(m);
+            }
+        }
+        return ours;
+    }
+
+    private static byte[] threadReply(MimeMessage ours) throws Exception {
+        String to = ours.getAllRecipients()[0].toString();
+        return ("From: " + to + "\r\nTo: support@dsr.test\r\nSubject: Re: " + ours.getSubject() + "\r\n"
+                + "Message-ID: <demo-thread-reply@example.kz>\r\nIn-Reply-To: " + ours.getMessageID() + "\r\n"
+                + "References: " + ours.getMessageID() + "\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\nThank you, I am waiting for the code.\r\n\r\n"
+                + "> earlier text that is quoted\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] outOfOffice(MimeMessage ours) throws Exception {
+        String to = ours.getAllRecipients()[0].toString();
+        return ("From: " + to + "\r\nTo: support@dsr.test\r\nSubject: Automatic reply: " + ours.getSubject() + "\r\n"
+                + "Message-ID: <demo-out-of-office@example.kz>\r\nAuto-Submitted: auto-replied\r\n"
+                + "In-Reply-To: " + ours.getMessageID() + "\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\nI am out of the office until Monday.\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void deliver(EmbeddedServices servers, byte[] raw) {
+        try {
+            GreenMailUser support = servers.mail().getUserManager().getUser(EmbeddedServices.SUPPORT_LOGIN);
+            support.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot deliver a demo mail: " + e.getMessage(), e);
+        }
+    }
+
+    private static JdbcTemplate storeTemplate(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser("postgres");
+        ds.setPassword("postgres");
+        ds.setCurrentSchema("dsr");
+        return new JdbcTemplate(ds);
+    }
+
+    private static boolean allSent(JdbcTemplate store) {
+        return count(store, "select count(*) from outbox where status <> 'SENT'") == 0;
+    }
+
+    private static int count(JdbcTemplate store, String sql) {
+        try {
+            Integer n = store.queryForObject(sql, Integer.class);
+            return n == null ? 0 : n;
+        } catch (org.springframework.jdbc.BadSqlGrammarException e) {
+            return 0; // tables not created yet: the pipeline is still starting
+        }
+    }
+
+    private void waitFor(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("Gave up after " + timeout.toSeconds() + " s waiting for " + what
+                        + ". The log above says why; --timeout-seconds waits longer.");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String cut(String s, int n) {
+        if (s == null) {
+            return "-";
+        }
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
     }
 }

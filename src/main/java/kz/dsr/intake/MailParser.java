@@ -55,8 +55,14 @@ import org.jsoup.select.NodeVisitor;
 public final class MailParser {
 
     static {
-        // jakarta.mail reads these as JVM system properties, not from the Session, and some only once,
-        // when its classes load: a -D given to the JVM wins, and setting them there is surest.
+        useLenientJakartaMail();
+    }
+
+    /**
+     * jakarta.mail reads these as JVM system properties, not from the Session, and some only once, when
+     * its classes load: the application calls this first thing in main; a -D given to the JVM wins.
+     */
+    public static void useLenientJakartaMail() {
         setIfAbsent("mail.mime.decodetext.strict", "false");   // encoded-words glued to other text
         setIfAbsent("mail.mime.base64.ignoreerrors", "true");  // decode past bad base64 characters
         setIfAbsent("mail.mime.parameters.strict", "false");   // unquoted spaces in parameters

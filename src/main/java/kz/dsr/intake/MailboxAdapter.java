@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import kz.dsr.store.DeadLetters;
+import kz.dsr.store.ErrorText;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mail.MailMessage;
 import org.slf4j.Logger;
@@ -45,11 +46,11 @@ public final class MailboxAdapter {
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         byte[] raw = exchange.getProperty(RAW_MAIL, byte[].class);
         String key = raw == null ? null : "sha256:" + sha256(raw);
-        String reason = error == null ? "unknown error" : error.getClass().getSimpleName() + ": " + error.getMessage();
+        String reason = ErrorText.full(error);
         deadLetters.record("intake", key, reason, raw);
-        LOG.error("A mail could not be processed ({}). It was moved to the '{}' folder and its raw bytes kept in "
-                + "dsr.dead_letter (item_key {}). Fix the cause, then move it back to the inbox to process it again.",
-                reason, failedFolder, key, error);
+        LOG.error("A mail could not be processed ({}). It was moved to the '{}' folder; the error and its raw "
+                + "bytes are in dsr.dead_letter (item_key {}). Fix the cause, then move the mail back to the inbox "
+                + "to process it again.", ErrorText.forLog(reason), failedFolder, key);
     }
 
     static String sha256(byte[] raw) {

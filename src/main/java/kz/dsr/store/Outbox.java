@@ -69,21 +69,21 @@ public final class Outbox {
      * Schedules the next attempt with exponential backoff and jitter, or gives up after the last
      * attempt: the message is marked FAILED and a dead letter tells the operator.
      */
-    public void attemptFailed(Item item, String error) {
-        String reason = error == null ? "unknown error" : error;
+    public void attemptFailed(Item item, Throwable error) {
+        String reason = ErrorText.full(error);
         if (item.attempt() >= retry.maxAttempts()) {
             jdbc.update("update outbox set status = 'FAILED', last_error = ? where id = ?", reason, item.id());
             deadLetters.record("outbox", "outbox:" + item.id(), reason, null);
             LOG.error("Outbox message {} (request {}) given up after {} attempts: {}. It is in dsr.dead_letter; "
                     + "fix the cause (SMTP settings?) and set its status back to PENDING to resend.",
-                    item.id(), item.mail().reference(), item.attempt(), reason);
+                    item.id(), item.mail().reference(), item.attempt(), ErrorText.forLog(reason));
             return;
         }
         long delay = backoffSeconds(item.attempt());
         jdbc.update("update outbox set status = 'PENDING', last_error = ?, "
                 + "next_attempt_at = now() + make_interval(secs => ?) where id = ?", reason, delay, item.id());
         LOG.warn("Outbox message {} (request {}) attempt {} failed: {}. Next attempt in {} s.",
-                item.id(), item.mail().reference(), item.attempt(), reason, delay);
+                item.id(), item.mail().reference(), item.attempt(), ErrorText.forLog(reason), delay);
     }
 
     long backoffSeconds(int attempt) {

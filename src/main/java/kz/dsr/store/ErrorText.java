@@ -1,0 +1,45 @@
+package kz.dsr.store;
+
+import java.util.regex.Pattern;
+
+/**
+ * An error as it may be written to a log: its first line, without PostgreSQL's "Detail: Failing row
+ * contains (...)" (the row's values) and with mail addresses masked. Logs carry no personal data;
+ * the full error stays in the store (dead_letter.error, outbox.last_error) for an operator.
+ */
+public final class ErrorText {
+
+    private static final Pattern ADDRESS = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+
+    private ErrorText() {
+    }
+
+    /** The full text for the store: class and message of the root cause. */
+    public static String full(Throwable error) {
+        if (error == null) {
+            return "unknown error";
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /** The text for a log line. */
+    public static String forLog(String fullText) {
+        if (fullText == null) {
+            return "unknown error";
+        }
+        String text = fullText;
+        int detail = text.indexOf("Detail:");
+        if (detail >= 0) {
+            text = text.substring(0, detail);
+        }
+        int newline = text.indexOf('\n');
+        if (newline >= 0) {
+            text = text.substring(0, newline);
+        }
+        return ADDRESS.matcher(text.strip()).replaceAll("<address>");
+    }
+}

@@ -1,0 +1,81 @@
+package kz.dsr.app;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import kz.dsr.testing.TestServers;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A configuration mistake stops the start with a message that names the file, the line and the fix. */
+class ConfigurationErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private String startupError(String replace, String with) throws Exception {
+        String shipped = Files.readString(Path.of("config/application.properties"));
+        assertTrue(shipped.contains(replace), replace);
+        Path config = dir.resolve("application.properties");
+        Files.writeString(config, shipped.replace(replace, with));
+        EmbeddedServices servers = TestServers.get();
+        Main main = Pipeline.create(config, servers.pipelineSettings(servers.newDatabase("dsr_config")));
+        Exception e = assertThrows(Exception.class, main::start);
+        main.stop();
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
+    }
+
+    private static int lineOf(Path file, String text) throws Exception {
+        var lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text);
+    }
+
+    @Test
+    void aMisspeltKeyIsRefusedWithItsLineAndTheLikelyIntendedKey() throws Exception {
+        String error = startupError("dsr.intake.max-mail-bytes =", "dsr.intake.max-mail-byte =");
+        Path config = dir.resolve("application.properties");
+        int line = lineOf(config, "dsr.intake.max-mail-byte =");
+        assertTrue(error.contains(config + ":" + line + ": unknown key 'dsr.intake.max-mail-byte'"), error);
+        assertTrue(error.contains("did you mean 'dsr.intake.max-mail-bytes'"), error);
+    }
+
+    @Test
+    void aValueThatIsNotANumberNamesTheKeyFileAndLine() throws Exception {
+        String error = startupError("dsr.intake.flood.max-requests-per-hour = 5", "dsr.intake.flood.max-requests-per-hour = five");
+        Path config = dir.resolve("application.properties");
+        int line = lineOf(config, "dsr.intake.flood.max-requests-per-hour");
+        assertTrue(error.contains(config + ":" + line + ": dsr.intake.flood.max-requests-per-hour = 'five' is not a whole number"),
+                error);
+    }
+
+    @Test
+    void anUnreachableStoreSaysWhichUrlAndWhatToCheck() throws Exception {
+        Path config = dir.resolve("application.properties");
+        Files.copy(Path.of("config/application.properties"), config);
+        EmbeddedServices servers = TestServers.get();
+        Map<String, String> settings = new java.util.HashMap<>(servers.pipelineSettings("jdbc:postgresql://127.0.0.1:1/none"));
+        Main main = Pipeline.create(config, settings);
+        Exception e = assertThrows(Exception.class, main::start);
+        main.stop();
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("Cannot connect to the store database jdbc:postgresql://127.0.0.1:1/none"),
+                messages.toString());
+        assertTrue(messages.toString().contains("DSR_STORE_PASSWORD"), messages.toString());
+    }
+}
