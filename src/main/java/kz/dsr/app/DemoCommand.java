@@ -91,13 +91,13 @@ public final class DemoCommand implements Callable<Integer> {
     private void printReport(JdbcTemplate store, EmbeddedServices servers, String storeUrl, int replies) {
         out.println();
         out.println("Requests");
-        String rowFormat = "%-17s %-30s %-34s %-10s %-10s%n";
-        out.printf(rowFormat, "REFERENCE", "SENDER", "SUBJECT", "STATUS", "DUE");
-        store.query("select r.reference, r.requester_email, coalesce(nullif(m.subject, ''), '(no subject)'), r.status, "
-                + "r.due_date from request r "
+        String rowFormat = "%-16s %-24s %-28s %-18s %-5s %-12s %-10s%n";
+        out.printf(rowFormat, "REFERENCE", "SENDER", "SUBJECT", "TYPE", "LANG", "STATUS", "DUE");
+        store.query("select r.reference, r.requester_email, coalesce(nullif(m.subject, ''), '(no subject)'), r.type, "
+                + "r.language, r.status, r.due_date from request r "
                 + "join inbound_message m on m.request_id = r.id and m.disposition = 'NEW_REQUEST' order by r.id", rs -> {
-                    out.printf(rowFormat, rs.getString(1), cut(rs.getString(2), 30), cut(rs.getString(3), 34),
-                            rs.getString(4), rs.getString(5));
+                    out.printf(rowFormat, rs.getString(1), cut(rs.getString(2), 24), cut(rs.getString(3), 28),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7));
                 });
         out.println();
         out.println("Other mail (recorded, not a new request, never answered automatically)");
@@ -117,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Where to look (while --keep-running):");
         out.println("  store     " + storeUrl + "  (user postgres, schema dsr: request, request_event, inbound_message, outbox)");
         out.println("  mailbox   imap://127.0.0.1:" + servers.imapPort() + "  user " + EmbeddedServices.SUPPORT_LOGIN
-                + " / " + EmbeddedServices.SUPPORT_PASSWORD + "  (folders INBOX, Processed, Failed)");
+                + " / " + EmbeddedServices.SUPPORT_PASSWORD + "  (folders INBOX, Processed, Support, Failed)");
         out.println("  routes    routes/*.yaml      config  config/application.properties, config/templates/");
     }
 

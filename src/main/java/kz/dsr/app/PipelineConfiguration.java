@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
+import kz.dsr.classify.Classifier;
+import kz.dsr.request.RequestType;
 import kz.dsr.intake.MailIntake;
 import kz.dsr.intake.MailLimits;
 import kz.dsr.intake.MailParser;
@@ -84,9 +88,17 @@ public final class PipelineConfiguration implements CamelConfiguration {
 
         MailParser parser = new MailParser(new MailLimits(settings.integer("dsr.intake.max-mail-bytes", 1024),
                 settings.integer("dsr.intake.max-body-chars", 100), settings.integer("dsr.intake.max-attachments", 1)));
+        Map<RequestType, Integer> days = new EnumMap<>(RequestType.class);
+        for (RequestType type : RequestType.values()) {
+            if (type != RequestType.NOT_DSR && type != RequestType.UNKNOWN) {
+                days.put(type, settings.integer("dsr.deadline.calendar-days." + type.name(), 1));
+            }
+        }
         MailIntake intake = new MailIntake(new InboundStore(jdbc), new RequestStore(jdbc), new EventLog(jdbc), outbox,
                 composer, new NoiseDetector(ownAddresses),
-                new Deadlines(settings.integer("dsr.deadline.default-calendar-days", 1),
+                Classifier.fromFile(Path.of(settings.string("dsr.classifier.rules"))),
+                new MailIntake.Operator(settings.string("dsr.operator.address"), settings.string("dsr.operator.language")),
+                new Deadlines(days, settings.integer("dsr.deadline.default-calendar-days", 1),
                         ZoneId.of(settings.string("dsr.deadline.zone"))),
                 jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
                 Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)));

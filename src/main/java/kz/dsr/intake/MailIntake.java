@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kz.dsr.classify.Classification;
+import kz.dsr.classify.Classifier;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.OutgoingMail;
 import kz.dsr.request.Deadlines;
+import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.EventLog;
 import kz.dsr.store.InboundStore;
@@ -24,14 +27,21 @@ import kz.dsr.store.RequestStore.Request;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Records one parsed mail: what it is (noise, a reply in a thread, one mail too many, or a new
- * request) and, for a new request, its acknowledgement in the outbox. Called inside one database
+ * Records one parsed mail: what it is (noise, a reply in a thread, one mail too many, mail for the
+ * support team, or a new request with its type and language) and, for a new request, its
+ * acknowledgement (and, when unsure, a note to the operator) in the outbox. Called inside one database
  * transaction, so the request, its events, its acknowledgement and the mail's record commit together.
  */
 public final class MailIntake {
 
-    /** What became of a mail; {@code reference} is null for noise and duplicates. */
+    /** What became of a mail; {@code reference} is null for noise, support mail and duplicates. */
     public record Result(Disposition disposition, boolean duplicate, String reference, String noiseKind) {
+
+        /** True when the mail belongs in the support team's folder rather than in Processed. */
+        public boolean forSupport() {
+            return disposition == Disposition.FOR_SUPPORT;
+        }
+
         @Override
         public String toString() {
             return duplicate ? "already recorded" : disposition + (reference == null ? "" : " " + reference)
@@ -43,12 +53,18 @@ public final class MailIntake {
     private static final DateTimeFormatter DUE_DATE = DateTimeFormatter.ofPattern("dd.MM.yyyy");
     private static final String ACTOR = "intake";
 
+    /** Who is told about requests that need a person's decision, and in which language. */
+    public record Operator(String address, String language) {
+    }
+
     private final InboundStore inbound;
     private final RequestStore requests;
     private final EventLog events;
     private final Outbox outbox;
     private final MailComposer composer;
     private final NoiseDetector noise;
+    private final Classifier classifier;
+    private final Operator operator;
     private final Deadlines deadlines;
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -56,14 +72,17 @@ public final class MailIntake {
     private final Duration rawRetention;
 
     public MailIntake(InboundStore inbound, RequestStore requests, EventLog events, Outbox outbox,
-                      MailComposer composer, NoiseDetector noise, Deadlines deadlines, JdbcTemplate jdbc,
-                      Clock clock, int floodMaxPerHour, Duration rawRetention) {
+                      MailComposer composer, NoiseDetector noise, Classifier classifier, Operator operator,
+                      Deadlines deadlines, JdbcTemplate jdbc, Clock clock, int floodMaxPerHour,
+                      Duration rawRetention) {
         this.inbound = inbound;
         this.requests = requests;
         this.events = events;
         this.outbox = outbox;
         this.composer = composer;
         this.noise = noise;
+        this.classifier = classifier;
+        this.operator = operator;
         this.deadlines = deadlines;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -103,16 +122,39 @@ public final class MailIntake {
                 return new Result(Disposition.FLOOD_MERGED, false, open.get().reference(), null);
             }
         }
-        return openRequest(inboundId, mail, now);
+        Classification classification = classifier.classify(mail.subject(), mail.newText());
+        if (mail.limitReason() != null && !classification.review()) {
+            // Only part of the mail was read: whatever the rules say, a person decides.
+            List<String> evidence = new ArrayList<>(classification.evidence());
+            evidence.add("not all of the mail was read: " + mail.limitReason());
+            classification = new Classification(classification.type(), classification.language(),
+                    classification.confidence(), true, classification.identifiers(), evidence);
+        }
+        if (classification.type() == RequestType.NOT_DSR && !classification.review()) {
+            // Orders, passwords, complaints ...: people answer those, from the support folder.
+            inbound.settle(inboundId, Disposition.FOR_SUPPORT, null, null);
+            return new Result(Disposition.FOR_SUPPORT, false, null, null);
+        }
+        return openRequest(inboundId, mail, classification, now);
     }
 
-    private Result openRequest(long inboundId, ParsedMail mail, Instant now) {
-        RequestType type = RequestType.UNKNOWN;
-        String language = ReplyLanguage.of(mail.classifiableText());
-        Request request = requests.open(type, language, mail.fromAddress(), now, deadlines.dueDate(type, now));
+    private Result openRequest(long inboundId, ParsedMail mail, Classification classification, Instant now) {
+        RequestType type = classification.type();
+        // Nothing to tell the language by (no letters at all): answer in Russian and Kazakh.
+        String language = mail.classifiableText().codePoints().anyMatch(Character::isLetter)
+                ? classification.language() : MailComposer.BILINGUAL;
+        RequestStatus status = classification.review() ? RequestStatus.NEEDS_REVIEW : RequestStatus.CLASSIFIED;
+        Request request = requests.open(type, status, language, mail.fromAddress(), now, deadlines.dueDate(type, now),
+                classification.confidence(), classification.review(),
+                Map.of("evidence", classification.evidence(), "identifiers", classification.identifiers()));
         events.append(request.id(), "RECEIVED", ACTOR, mailDetails(inboundId, mail, Map.of(
-                "dueDate", request.dueDate().toString(), "language", language)));
+                "dueDate", request.dueDate().toString())));
+        events.append(request.id(), "CLASSIFIED", "classifier", Map.of("type", type.name(), "language", language,
+                "confidence", classification.confidence(), "review", classification.review()));
         inbound.settle(inboundId, Disposition.NEW_REQUEST, null, request.id());
+        if (classification.review()) {
+            askOperator(request, classification);
+        }
         if (mail.fromAddress() == null) {
             events.append(request.id(), "NO_REPLY_ADDRESS", ACTOR,
                     Map.of("reason", "the mail has no usable From address; an operator must answer"));
@@ -124,6 +166,22 @@ public final class MailIntake {
         outbox.enqueueMail("ack:" + request.reference(), request.id(), ack);
         events.append(request.id(), "ACKNOWLEDGEMENT_QUEUED", ACTOR, Map.of("messageId", ack.messageId()));
         return new Result(Disposition.NEW_REQUEST, false, request.reference(), null);
+    }
+
+    private void askOperator(Request request, Classification classification) {
+        String reason = classification.type() == RequestType.NOT_DSR
+                ? "probably not a data-subject request, but not clearly so"
+                : "the classifier is not sure enough (confidence " + String.format("%.2f", classification.confidence())
+                        + ") or two types compete";
+        OutgoingMail notice = composer.notice("review", operator.language(), Map.of(
+                        "type", classification.type().name(),
+                        "confidence", String.format("%.2f", classification.confidence()),
+                        "reason", reason,
+                        "evidence", String.join("; ", classification.evidence()),
+                        "dueDate", DUE_DATE.format(request.dueDate())),
+                operator.address(), request.reference(), "Needs review");
+        outbox.enqueueMail("review:" + request.reference(), request.id(), notice);
+        events.append(request.id(), "OPERATOR_ASKED_TO_REVIEW", ACTOR, Map.of("messageId", notice.messageId()));
     }
 
     /**

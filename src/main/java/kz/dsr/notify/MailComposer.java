@@ -61,11 +61,7 @@ public final class MailComposer {
     public OutgoingMail reply(String template, String language, Map<String, String> values, String recipient,
                               String reference, String theirSubject, String theirMessageId,
                               List<String> theirReferences) {
-        Map<String, String> all = new java.util.HashMap<>(values);
-        all.put("reference", reference);
-        String body = BILINGUAL.equals(language)
-                ? templates.render(template, "kk", all) + "\n\n* * *\n\n" + templates.render(template, "ru", all)
-                : templates.render(template, language, all);
+        String body = body(template, language, values, reference);
         List<String> references = new ArrayList<>(theirReferences);
         if (theirMessageId != null) {
             references.add(theirMessageId);
@@ -76,6 +72,22 @@ public final class MailComposer {
         String messageId = "dsr." + reference + "." + UUID.randomUUID() + "@" + messageIdDomain;
         return new OutgoingMail(recipient, replySubject(theirSubject, reference), body, messageId, theirMessageId,
                 List.copyOf(references), reference);
+    }
+
+    /** A mail that answers nobody (to the operator, say): "subject [DSR-…]", a body from a template. */
+    public OutgoingMail notice(String template, String language, Map<String, String> values, String recipient,
+                               String reference, String subject) {
+        String messageId = "dsr." + reference + "." + UUID.randomUUID() + "@" + messageIdDomain;
+        return new OutgoingMail(recipient, subject + " [" + reference + "]",
+                body(template, language, values, reference), messageId, null, List.of(), reference);
+    }
+
+    private String body(String template, String language, Map<String, String> values, String reference) {
+        Map<String, String> all = new java.util.HashMap<>(values);
+        all.put("reference", reference);
+        return BILINGUAL.equals(language)
+                ? templates.render(template, "kk", all) + "\n\n* * *\n\n" + templates.render(template, "ru", all)
+                : templates.render(template, language, all);
     }
 
     /** "Re: their subject [DSR-…]", without stacked Re:/Fwd: prefixes or a second reference tag. */

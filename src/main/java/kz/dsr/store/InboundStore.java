@@ -9,7 +9,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class InboundStore {
 
     /** What became of an inbound mail. */
-    public enum Disposition { PENDING, NEW_REQUEST, THREAD_REPLY, FLOOD_MERGED, NOISE }
+    public enum Disposition {
+        PENDING, NEW_REQUEST, THREAD_REPLY, FLOOD_MERGED, NOISE,
+        /** Not a data-subject request: left to the human support team, not answered automatically. */
+        FOR_SUPPORT
+    }
 
     private final JdbcTemplate jdbc;
 

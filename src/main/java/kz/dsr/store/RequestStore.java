@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
@@ -38,8 +39,9 @@ public final class RequestStore {
      * Opens a request under the next reference of the receipt year (DSR-YYYY-NNNNNN). The counter
      * row stays locked until the transaction ends, so references have no gaps and no duplicates.
      */
-    public Request open(RequestType type, String language, String requesterEmail, Instant receivedAt,
-                        LocalDate dueDate) {
+    public Request open(RequestType type, RequestStatus status, String language, String requesterEmail,
+                        Instant receivedAt, LocalDate dueDate, double confidence, boolean review,
+                        Map<String, ?> classification) {
         int year = receivedAt.atZone(ZoneOffset.UTC).getYear();
         Integer number = jdbc.queryForObject(
                 "insert into reference_counter (year, last) values (?, 1) "
@@ -47,12 +49,12 @@ public final class RequestStore {
                 Integer.class, year);
         String reference = String.format("DSR-%d-%06d", year, number);
         Long id = jdbc.queryForObject(
-                "insert into request (reference, type, status, language, requester_email, received_at, due_date) "
-                        + "values (?, ?, ?, ?, ?, ?, ?) returning id",
-                Long.class, reference, type.name(), RequestStatus.RECEIVED.name(), language, requesterEmail,
-                Timestamp.from(receivedAt), java.sql.Date.valueOf(dueDate));
-        return new Request(id, reference, type, RequestStatus.RECEIVED, language, requesterEmail, receivedAt,
-                dueDate, 0);
+                "insert into request (reference, type, status, language, requester_email, received_at, due_date, "
+                        + "confidence, review, classification) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                Long.class, reference, type.name(), status.name(), language, requesterEmail,
+                Timestamp.from(receivedAt), java.sql.Date.valueOf(dueDate), confidence, review,
+                Json.write(classification));
+        return new Request(id, reference, type, status, language, requesterEmail, receivedAt, dueDate, 0);
     }
 
     public Optional<Request> byReference(String reference) {

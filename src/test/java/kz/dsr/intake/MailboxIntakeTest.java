@@ -79,7 +79,7 @@ class MailboxIntakeTest {
         await("mail moved to Processed", WAIT, () -> pipeline.folderCount("Processed") >= 1);
         assertEquals(1, pipeline.count("select count(*) from outbox where status = 'SENT' and request_id = "
                 + "(select id from request where reference = ?)", reference));
-        assertEquals(List.of("RECEIVED", "ACKNOWLEDGEMENT_QUEUED"), pipeline.store().queryForList(
+        assertEquals(List.of("RECEIVED", "CLASSIFIED", "ACKNOWLEDGEMENT_QUEUED"), pipeline.store().queryForList(
                 "select kind from request_event where request_id = (select id from request where reference = ?) "
                         + "order by id", String.class, reference));
     }
@@ -134,11 +134,11 @@ class MailboxIntakeTest {
                 + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\nPlease delete my data\r\n--b1\r\n"
                 + "Content-Type: application/pdf; name=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0x";
-        String badBase64 = "From: b64@example.kz\r\nSubject: Bad base64\r\nMessage-ID: <b64-1@x>\r\nMIME-Version: 1.0\r\n"
+        String badBase64 = "From: b64@example.kz\r\nSubject: Delete my account\r\nMessage-ID: <b64-1@x>\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
                 + "0J/RgNC+0YjRgyDRg9C00LDQu9C40YLRjA=!!**==\r\n";
         String noBoundary = "From: nob@example.kz\r\nSubject: No boundary\r\nMessage-ID: <nob-1@x>\r\nMIME-Version: 1.0\r\n"
-                + "Content-Type: multipart/alternative\r\n\r\n--zzz\r\nContent-Type: text/plain\r\n\r\nDelete me\r\n--zzz--\r\n";
+                + "Content-Type: multipart/alternative\r\n\r\n--zzz\r\nContent-Type: text/plain\r\n\r\nPlease delete my account\r\n--zzz--\r\n";
         for (String raw : List.of(truncated, badBase64, noBoundary)) {
             pipeline.deliver(raw.getBytes(StandardCharsets.UTF_8));
         }
@@ -222,7 +222,7 @@ class MailboxIntakeTest {
                     .header("In-Reply-To", ack.getMessageID()).bytes());
         }
         // A careless one that sets no header at all but answers our reply.
-        pipeline.deliver(mail().from("careless@example.kz").subject("Re: something").body("Out of office").bytes());
+        pipeline.deliver(mail().from("careless@example.kz").subject("Delete my data").body("Please delete my data.").bytes());
         MimeMessage toCareless = ackTo("careless@example.kz");
         for (int round = 0; round < 3; round++) {
             pipeline.deliver(mail().from("careless@example.kz").subject("Re: " + toCareless.getSubject())
