@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * ru / kk / en from the words of a mail. Cyrillic mail: Kazakh letters and Kazakh function words
- * against Russian function words. Latin mail: English function words against words that read as
- * Russian or Kazakh once transliterated («udalite», «menin»), which makes it translit.
+ * against Russian function words. Latin mail: English words (function words and rule words)
+ * against words that read as Russian or Kazakh once transliterated («udalite», «menin»), which
+ * makes it translit.
  */
 final class LanguageDetector {
 
@@ -16,7 +17,8 @@ final class LanguageDetector {
     private LanguageDetector() {
     }
 
-    static Detected detect(List<Token> tokens, Rules.LanguageWords words) {
+    static Detected detect(List<Token> tokens, Rules.LanguageWords words, Vocabulary vocabulary,
+            KazakhStemmer kazakh) {
         int cyrillic = 0;
         int latin = 0;
         int kk = 0;
@@ -25,20 +27,25 @@ final class LanguageDetector {
         int translitRu = 0;
         int translitKk = 0;
         for (Token t : tokens) {
-            if (t.punctuation) {
+            if (t.punctuation || t.text.length() > TextAnalyzer.MAX_WORD) {
                 continue;
             }
             if (t.latin) {
                 latin++;
-                if (words.en().contains(t.lower)) {
+                if (words.en().contains(t.lower) || vocabulary.knowsEnglish(Stemmers.english(t.lower))) {
                     en++;
                     continue;
                 }
-                String f = TextForms.fold(TextForms.translit(t.lower));
+                String cyr = TextForms.translit(t.lower);
+                String f = TextForms.fold(cyr);
                 if (words.kk().contains(f)) {
                     translitKk++;
                 } else if (words.ru().contains(f)) {
                     translitRu++;
+                } else if (vocabulary.knowsCyrillic(TextForms.fold(Stemmers.russian(cyr)), null)) {
+                    translitRu++;
+                } else if (vocabulary.knowsCyrillic(null, kazakh.stems(f))) {
+                    translitKk++;
                 }
             } else {
                 cyrillic++;

@@ -40,11 +40,11 @@ record Rules(
     /**
      * Negation. {@code before}/{@code after}: folded words that negate the next / previous cue;
      * {@code ignoreAfter}: folded word sequences after which a negation reports a wish not yet
-     * done («до сих пор не удалён»); {@code transparent}: words the scope skips over; modals are
-     * the hidden concept {@link Vocabulary#MODAL}.
+     * done («до сих пор не удалён»); {@code transparent}: words the scope skips over;
+     * {@code modals}: concepts that pass a negation on to the next cue («не хочу удалять»).
      */
     record Negation(Set<String> before, Set<String> after, List<String[]> ignoreAfter, int window,
-            Set<String> transparent) {
+            Set<String> transparent, int[] modals) {
     }
 
     /** Kazakh morphology: the stemmer, converb endings and auxiliary verb stems. */
@@ -55,21 +55,38 @@ record Rules(
     record LanguageWords(String defaultLanguage, String kazakhLetters, Set<String> ru, Set<String> kk, Set<String> en) {
     }
 
-    /** One weighted pattern: all parts within the window in one sentence. */
-    record Rule(String name, RequestType type, double weight, List<Part> parts, Integer window, int line) {
+    /**
+     * One weighted pattern: all parts within the window in one sentence ({@code anywhere}: in
+     * any sentences of the section; {@code alone}: the sentence holds nothing else).
+     */
+    record Rule(String name, RequestType type, double weight, List<Part> parts, Integer window, boolean anywhere,
+            boolean alone, int line) {
     }
 
     /**
-     * One part of a pattern: any of {@code concepts}. {@code negated}: the cue must be negated
-     * ("not send"); otherwise a negatable concept must not be negated.
+     * One part of a pattern: any of {@code concepts}. {@code polarity}: the cue must be negated
+     * ("not send"), may be either ("any use"), or — the default — a negatable concept must not
+     * be negated.
      */
-    record Part(int[] concepts, boolean negated, String text) {
+    record Part(int[] concepts, Polarity polarity, String text) {
     }
 
-    /** A pattern that shows the verb is not the intent (cart, review, hacked account ...). */
-    record Guard(String name, List<Part> parts, int[] unless, boolean wholeMessage, Set<RequestType> cancels,
+    enum Polarity { DEFAULT, NEGATED, ANY }
+
+    /**
+     * A pattern that shows the verb is not the intent (cart, review, hacked account ...). It
+     * cancels matches of {@code cancels} types in its clause, in the whole mail, or — scope
+     * words — only the matches that use one of its words.
+     */
+    record Guard(String name, List<Part> parts, int[] unless, GuardScope scope, Set<RequestType> cancels,
             double notDsr, Integer window, int line) {
+
+        boolean wholeMessage() {
+            return scope == GuardScope.MESSAGE;
+        }
     }
+
+    enum GuardScope { WORDS, CLAUSE, MESSAGE }
 
     /** Words the identifier extractor needs. */
     record IdentifierWords(List<String> orderWords, List<String> orderMarkers, Map<String, Integer> fieldConcepts,

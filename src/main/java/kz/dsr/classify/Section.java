@@ -10,17 +10,15 @@ final class Section {
     record Occurrence(int concept, int start, int end, boolean negated) {
     }
 
-    final String name;
     final String text;
     final Token[] tokens;
     final List<Occurrence>[] byConcept;
 
     @SuppressWarnings("unchecked")
-    Section(String name, String text, Token[] tokens, int conceptCount) {
-        this.name = name;
+    Section(String text, Token[] tokens, int conceptCount) {
         this.text = text;
         this.tokens = tokens;
-        this.byConcept = new List[conceptCount];
+        this.byConcept = (List<Occurrence>[]) new List<?>[conceptCount];
     }
 
     List<Occurrence> occurrences(int concept) {
@@ -47,10 +45,9 @@ final class Section {
             l = new ArrayList<>(2);
             byConcept[o.concept()] = l;
         }
-        for (Occurrence x : l) {
-            if (x.start() == o.start()) {
-                return;
-            }
+        // Occurrences arrive in token order: a repeat of the same start is the last one.
+        if (!l.isEmpty() && l.get(l.size() - 1).start() == o.start()) {
+            return;
         }
         l.add(o);
     }

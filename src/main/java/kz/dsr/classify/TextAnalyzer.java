@@ -13,8 +13,11 @@ final class TextAnalyzer {
 
     /** E-mail addresses and links are identifiers, not words: hidden before tokenising. */
     private static final Pattern NOT_WORDS = Pattern.compile(
-            "[\\p{L}0-9._%+\\-]+@[\\p{L}0-9.\\-]+\\.[\\p{L}]{2,}|(?:https?://|www\\.)\\S+",
+            "[\\p{L}0-9._%+\\-]{1,64}@[\\p{L}0-9.\\-]{1,255}\\.\\p{L}{2,24}|(?:https?://|www\\.)\\S{1,4000}",
             Pattern.CASE_INSENSITIVE);
+
+    /** Longer "words" are not words (base64, hashes, a key held down): not analysed. */
+    static final int MAX_WORD = 64;
 
     private TextAnalyzer() {
     }
@@ -136,13 +139,13 @@ final class TextAnalyzer {
      * @param kazakh      the mail is Kazakh: look for Kazakh negative endings and auxiliaries in
      *                    every word, not only in words with Kazakh letters
      */
-    static Section analyze(String name, String text, List<Token> tokenList, Rules rules, boolean useTranslit,
+    static Section analyze(String text, List<Token> tokenList, Rules rules, boolean useTranslit,
             boolean kazakh) {
         Token[] tokens = tokenList.toArray(Token[]::new);
         KazakhStemmer kk = rules.kazakh().stemmer();
         String kkLetters = rules.language().kazakhLetters();
         for (Token t : tokens) {
-            if (t.punctuation) {
+            if (t.punctuation || t.text.length() > MAX_WORD) {
                 continue;
             }
             if (t.latin) {
@@ -152,28 +155,37 @@ final class TextAnalyzer {
                     String cyr = TextForms.translit(t.lower);
                     t.translitFolded = TextForms.fold(cyr);
                     t.ruKey = TextForms.fold(Stemmers.russian(cyr));
-                    kazakhKeys(t, t.translitFolded, kk, kazakh);
+                    if (kazakh) {
+                        kazakhKeys(t, t.translitFolded, kk);
+                    }
                 }
             } else {
                 t.folded = TextForms.fold(t.lower);
                 t.ruKey = TextForms.fold(Stemmers.russian(t.lower));
-                kazakhKeys(t, t.folded, kk, kazakh || hasAny(t.lower, kkLetters));
+                // Kazakh suffixes are only looked for in Kazakh: stripped from Russian words they
+                // produce false matches («женщина» → «жен»).
+                if (kazakh || hasAny(t.lower, kkLetters)) {
+                    kazakhKeys(t, t.folded, kk);
+                }
             }
         }
         markAuxiliaries(tokens, rules.kazakh(), kazakh, kkLetters);
 
         Vocabulary vocabulary = rules.vocabulary();
-        Section section = new Section(name, text, tokens, vocabulary.size());
+        Section section = new Section(text, tokens, vocabulary.size());
         List<int[]> found = new ArrayList<>();
         Vocabulary.MatchSink sink = (concept, start, end) -> found.add(new int[] {concept, start, end});
         for (int i = 0; i < tokens.length; i++) {
-            vocabulary.matchAt(tokens, i, sink);
+            // Conjunctions («и», "and", «және») only separate clauses; they carry no concept.
+            if (!rules.text().clauseWords().contains(tokens[i].folded)) {
+                vocabulary.matchAt(tokens, i, sink);
+            }
         }
         boolean[] cue = new boolean[tokens.length];
         boolean[] modal = new boolean[tokens.length];
-        int modalId = vocabulary.id(Vocabulary.MODAL);
+        int[] modals = rules.negation().modals();
         for (int[] f : found) {
-            if (f[0] == modalId) {
+            if (contains(modals, f[0])) {
                 modal[f[1]] = true;
             } else if (vocabulary.negatable(f[0])) {
                 for (int k = f[1]; k <= f[2]; k++) {
@@ -181,7 +193,7 @@ final class TextAnalyzer {
                 }
             }
         }
-        negate(tokens, cue, modal, rules.negation());
+        negate(tokens, cue, modal, rules.negation(), kazakh);
         for (int[] f : found) {
             boolean negated = false;
             for (int k = f[1]; k <= f[2]; k++) {
@@ -192,13 +204,22 @@ final class TextAnalyzer {
         return section;
     }
 
-    private static void kazakhKeys(Token t, String folded, KazakhStemmer kk, boolean kazakh) {
-        String verb = kazakh ? kk.negatedVerb(folded) : null;
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void kazakhKeys(Token t, String folded, KazakhStemmer kk) {
+        String verb = kk.negatedVerb(folded);
         if (verb != null) {
             t.kazakhNegative = true;
-            t.kkKey = kk.stem(verb);
+            t.kkStems = kk.stems(verb);
         } else {
-            t.kkKey = kk.stem(folded);
+            t.kkStems = kk.stems(folded);
         }
     }
 
@@ -217,7 +238,7 @@ final class TextAnalyzer {
         for (int i = 1; i < tokens.length; i++) {
             Token prev = tokens[i - 1];
             Token t = tokens[i];
-            if (t.punctuation || prev.punctuation || t.kkKey == null || prev.sentence != t.sentence || t.pauseBefore) {
+            if (t.punctuation || prev.punctuation || t.kkStems == null || prev.sentence != t.sentence || t.pauseBefore) {
                 continue;
             }
             if (!kazakh && !hasAny(t.lower, kkLetters) && !hasAny(prev.lower, kkLetters)) {
@@ -231,8 +252,12 @@ final class TextAnalyzer {
                     break;
                 }
             }
-            if (converb && morphology.auxiliaries().contains(t.kkKey)) {
-                t.auxiliary = true;
+            if (converb) {
+                for (String stem : t.kkStems) {
+                    if (morphology.auxiliaries().contains(stem)) {
+                        t.auxiliary = true;
+                    }
+                }
             }
         }
     }
@@ -243,14 +268,18 @@ final class TextAnalyzer {
      * удалять», "do not want to delete", «жойғым келмейді»). Commas and line breaks end the scope
      * («больше не пользуюсь, удалите»).
      */
-    private static void negate(Token[] tokens, boolean[] cue, boolean[] modal, Rules.Negation negation) {
+    private static void negate(Token[] tokens, boolean[] cue, boolean[] modal, Rules.Negation negation,
+            boolean kazakh) {
         for (int i = 0; i < tokens.length; i++) {
             Token t = tokens[i];
             if (t.punctuation) {
                 continue;
             }
             String w = t.latin ? t.lower : t.folded;
-            if (negation.before().contains(w) || (t.translitFolded != null && negation.before().contains(t.translitFolded))) {
+            // Kazakh negates with endings and «емес»/«жоқ» after the verb; its «не» means "what".
+            boolean before = !(kazakh && !t.latin) && (negation.before().contains(w)
+                    || (!kazakh && t.translitFolded != null && negation.before().contains(t.translitFolded)));
+            if (before) {
                 if (!afterIgnored(tokens, i, negation)) {
                     scopeForward(tokens, i, cue, modal, negation);
                 }
@@ -267,16 +296,20 @@ final class TextAnalyzer {
 
     private static void scopeForward(Token[] tokens, int i, boolean[] cue, boolean[] modal, Rules.Negation negation) {
         int budget = negation.window();
+        boolean negatedModal = false;
         for (int j = i + 1; j < tokens.length && budget > 0; j++) {
             Token t = tokens[j];
-            if (t.punctuation || t.sentence != tokens[i].sentence || t.pauseBefore) {
-                return;
+            boolean transparent = negation.transparent().contains(t.latin ? t.lower : t.folded);
+            // «не хочу, чтобы ...»: a comma before a transparent word does not end the scope.
+            if (t.punctuation || t.sentence != tokens[i].sentence || (t.pauseBefore && !transparent)) {
+                break;
             }
-            if (negation.transparent().contains(t.latin ? t.lower : t.folded)) {
+            if (transparent) {
                 continue;
             }
             if (modal[j]) {
                 t.negated = true;
+                negatedModal = true;
                 budget = negation.window();
                 continue;
             }
@@ -285,6 +318,10 @@ final class TextAnalyzer {
                 return;
             }
             budget--;
+        }
+        if (negatedModal) {
+            // «удалять (пока) не надо», "deleting is not needed": the cue stands before.
+            scopeBackward(tokens, i, cue, modal, negation);
         }
     }
 

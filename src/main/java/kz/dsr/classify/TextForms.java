@@ -142,4 +142,28 @@ final class TextForms {
         }
         return b.toString();
     }
+
+    /** Cyrillic capitals that look like Latin ones (car plates typed on a Russian keyboard). */
+    static String latinLookalikesToLatin(String upper) {
+        StringBuilder b = new StringBuilder(upper.length());
+        for (int i = 0; i < upper.length(); i++) {
+            char c = upper.charAt(i);
+            b.append(switch (c) {
+                case 'А' -> 'A';
+                case 'В' -> 'B';
+                case 'Е' -> 'E';
+                case 'К' -> 'K';
+                case 'М' -> 'M';
+                case 'Н' -> 'H';
+                case 'О' -> 'O';
+                case 'Р' -> 'P';
+                case 'С' -> 'C';
+                case 'Т' -> 'T';
+                case 'У' -> 'Y';
+                case 'Х' -> 'X';
+                default -> c;
+            });
+        }
+        return b.toString();
+    }
 }

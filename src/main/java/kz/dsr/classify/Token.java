@@ -21,7 +21,8 @@ final class Token {
     String translitFolded;
     /** Matching keys (see {@link Vocabulary}); null when not applicable. */
     String ruKey;
-    String kkKey;
+    /** Kazakh: every stem the word can be split into (see {@link KazakhStemmer#stems}). */
+    String[] kkStems;
     String enKey;
 
     /** Index of the sentence and of the clause (a sentence split at «и», "and", «және» ...). */

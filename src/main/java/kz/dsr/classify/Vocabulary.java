@@ -17,21 +17,24 @@ import java.util.Map;
  * </ul>
  * {@code =word} matches that exact (folded) form only; {@code word*} matches words starting with
  * it; {@code -word} (or {@code *word}) matches words ending with it. Words separated by spaces
- * form a phrase matched on consecutive words.
+ * form a phrase matched on consecutive words; {@code *} inside a phrase stands for any one
+ * word ("take * off").
  */
 final class Vocabulary {
 
-    /** Hidden concept: the modal verbs of the negation section («не хочу удалять»). */
-    static final String MODAL = "_modal";
+    /** Concept of all rectification field words, usable in rules. */
+    static final String ANY_FIELD = "field";
     /** Hidden concept prefix: rectification field words ({@code _field:phone}). */
     static final String FIELD = "_field:";
     /** Hidden concept: words after which a new value follows («на», "to"). */
     static final String NEW_VALUE = "_new_value";
+    /** Hidden concept: words after which the old value follows («вместо», "instead of"). */
+    static final String OLD_VALUE = "_old_value";
 
     /** Shortest stem that may be matched by stem; shorter words must be written as {@code =word}. */
     static final int MIN_KEY = 3;
 
-    enum Kind { STEM, EXACT, PREFIX, SUFFIX }
+    enum Kind { STEM, EXACT, PREFIX, SUFFIX, ANY }
 
     enum Lang { RU, KK, EN }
 
@@ -42,12 +45,14 @@ final class Vocabulary {
             switch (kind) {
                 case STEM:
                     return (ruKey != null && ruKey.equals(t.ruKey))
-                            || (kkKey != null && kkKey.equals(t.kkKey))
+                            || (kkKey != null && t.kkStems != null && contains(t.kkStems, kkKey))
                             || (enKey != null && enKey.equals(t.enKey));
                 case EXACT:
                     return text.equals(t.folded) || text.equals(t.translitFolded);
                 case PREFIX:
                     return t.folded.startsWith(text) || (t.translitFolded != null && t.translitFolded.startsWith(text));
+                case ANY:
+                    return !t.punctuation;
                 case SUFFIX:
                     return (t.folded.length() > text.length() && t.folded.endsWith(text))
                             || (t.translitFolded != null && t.translitFolded.length() > text.length()
@@ -56,6 +61,15 @@ final class Vocabulary {
                     return false;
             }
         }
+    }
+
+    private static boolean contains(String[] a, String s) {
+        for (String x : a) {
+            if (x.equals(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One list entry: a word or a phrase, for one concept. */
@@ -99,6 +113,26 @@ final class Vocabulary {
         return i == null ? -1 : i;
     }
 
+    /** True when an English rule word has this stem. */
+    boolean knowsEnglish(String enKey) {
+        return enKey != null && enIndex.containsKey(enKey);
+    }
+
+    /** True when a Russian or Kazakh rule word has one of these keys. */
+    boolean knowsCyrillic(String ruKey, String[] kkStems) {
+        if (ruKey != null && ruIndex.containsKey(ruKey)) {
+            return true;
+        }
+        if (kkStems != null) {
+            for (String s : kkStems) {
+                if (kkIndex.containsKey(s)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * Calls {@code sink} for every entry that matches at token {@code i}, with the index of its
      * last token.
@@ -110,7 +144,11 @@ final class Vocabulary {
             return;
         }
         lookup(ruIndex, t.ruKey, tokens, i, sink);
-        lookup(kkIndex, t.kkKey, tokens, i, sink);
+        if (t.kkStems != null) {
+            for (String stem : t.kkStems) {
+                lookup(kkIndex, stem, tokens, i, sink);
+            }
+        }
         lookup(enIndex, t.enKey, tokens, i, sink);
         lookup(exactIndex, t.folded, tokens, i, sink);
         if (t.translitFolded != null) {
@@ -164,7 +202,7 @@ final class Vocabulary {
         private final KazakhStemmer kazakh;
         private final List<String> names = new ArrayList<>();
         private final List<Boolean> negatable = new ArrayList<>();
-        private final List<Object[]> pending = new ArrayList<>(); // {concept, Word[]}
+        private final List<Entry> entries = new ArrayList<>();
 
         Builder(KazakhStemmer kazakh) {
             this.kazakh = kazakh;
@@ -184,6 +222,15 @@ final class Vocabulary {
             return names.contains(name);
         }
 
+        String name(int id) {
+            return names.get(id);
+        }
+
+        boolean negatable(String name) {
+            int i = names.indexOf(name);
+            return i >= 0 && negatable.get(i);
+        }
+
         /** Adds one entry; returns an error text, or null when fine. */
         String add(int concept, String entry, Lang lang) {
             String trimmed = entry.trim();
@@ -199,13 +246,22 @@ final class Vocabulary {
                 }
                 words[k] = (Word) w;
             }
-            pending.add(new Object[] {concept, words});
+            if (words[0].kind() == Kind.ANY || words[words.length - 1].kind() == Kind.ANY) {
+                return "'" + trimmed + "': * stands for one word inside a phrase, not at its ends";
+            }
+            entries.add(new Entry(concept, words));
             return null;
         }
 
         private Object word(String raw, Lang lang) {
             String lower = TextForms.lower(raw);
+            if (lower.equals("*")) {
+                return new Word(Kind.ANY, null, null, null, "*"); // any one word inside a phrase ("take * off")
+            }
             boolean cyrillic = lower.chars().anyMatch(c -> TextForms.isCyrillic((char) c));
+            if (lower.chars().noneMatch(Character::isLetter)) {
+                return new Word(Kind.EXACT, null, null, null, lower); // punctuation such as "?"
+            }
             if (lower.startsWith("=") && lower.length() > 1) {
                 return new Word(Kind.EXACT, null, null, null, cyrillic ? TextForms.fold(lower.substring(1)) : lower.substring(1));
             }
@@ -238,6 +294,11 @@ final class Vocabulary {
             if (ru != null && ru.length() < MIN_KEY) {
                 ru = null;
             }
+            if (ru != null && kk.length() < ru.length()) {
+                // Kazakh suffixes cut deeper into this Russian word than Russian stemming does
+                // («деньги» → «ден»): that key would match unrelated words («день»).
+                kk = "";
+            }
             if (kk.length() < MIN_KEY) {
                 kk = null;
             }
@@ -249,8 +310,7 @@ final class Vocabulary {
 
         Vocabulary build() {
             Vocabulary v = new Vocabulary(names, negatable);
-            for (Object[] p : pending) {
-                Entry e = new Entry((Integer) p[0], (Word[]) p[1]);
+            for (Entry e : entries) {
                 Word first = e.words()[0];
                 switch (first.kind()) {
                     case STEM -> {

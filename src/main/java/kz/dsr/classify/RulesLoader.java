@@ -1,0 +1,451 @@
+package kz.dsr.classify;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import kz.dsr.request.RequestType;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads config/classifier.yaml into {@link Rules}. Every mistake — YAML syntax, an unknown key,
+ * a wrong value, a rule naming a concept that does not exist — is an IllegalArgumentException
+ * whose message names the file and the line, so an operator can fix it.
+ *
+ * <p>Uses the YAML parser Camel's YAML DSL already brings (snakeyaml-engine), at node level, to
+ * keep line numbers.
+ */
+final class RulesLoader {
+
+    private final Path file;
+
+    private RulesLoader(Path file) {
+        this.file = file;
+    }
+
+    static Rules load(Path file) {
+        String text;
+        try {
+            byte[] raw = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read the classifier rules: " + e.getMessage(), e);
+        }
+        return new RulesLoader(file).parse(text);
+    }
+
+    private Rules parse(String text) {
+        Node root;
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).build();
+            root = new Compose(settings).composeString(text).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
+            throw new IllegalArgumentException(file + ", line " + line + ": " + oneLine(e.getProblem()), e);
+        } catch (YamlEngineException e) {
+            throw new IllegalArgumentException(file + ": " + oneLine(e.getMessage()), e);
+        }
+        if (root == null) {
+            throw new IllegalArgumentException(file + ", line 1: the file is empty");
+        }
+        Map<String, Node> top = map(root, "the file", Set.of("version", "reloadCheckSeconds", "scoring", "text",
+                "negation", "kazakh", "language", "concepts", "rules", "guards", "identifiers"));
+        int reload = integer(required(top, "reloadCheckSeconds", root), 0, 86_400);
+
+        Map<String, Node> k = map(required(top, "kazakh", root), "kazakh",
+                Set.of("minStem", "minRuleStem", "suffixes", "negativeEndings", "particles", "converbEndings", "auxiliaries"));
+        KazakhStemmer stemmer = new KazakhStemmer(strings(required(k, "suffixes", root)),
+                strings(required(k, "negativeEndings", root)), strings(required(k, "particles", root)),
+                integer(required(k, "minStem", root), 2, 10), integer(required(k, "minRuleStem", root), 2, 10));
+        List<String> converbs = new ArrayList<>();
+        for (String s : strings(required(k, "converbEndings", root))) {
+            converbs.add(TextForms.fold(TextForms.lower(s)));
+        }
+        Set<String> auxiliaries = new HashSet<>(); // roots as given: a word is one when a stem of it is
+        for (String s : strings(required(k, "auxiliaries", root))) {
+            auxiliaries.add(TextForms.fold(TextForms.lower(s.trim())));
+        }
+        Rules.KazakhMorphology kazakh = new Rules.KazakhMorphology(stemmer, List.copyOf(converbs), Set.copyOf(auxiliaries));
+
+        Vocabulary.Builder vocabulary = new Vocabulary.Builder(stemmer);
+        Rules.Scoring scoring = scoring(required(top, "scoring", root));
+        Rules.TextSettings textSettings = textSettings(required(top, "text", root));
+        Rules.LanguageWords language = language(required(top, "language", root));
+
+        Node conceptsNode = required(top, "concepts", root);
+        Map<String, Node> concepts = map(conceptsNode, "concepts", null);
+        for (Map.Entry<String, Node> e : concepts.entrySet()) {
+            if (e.getKey().startsWith("_")) {
+                throw error(e.getValue(), "concept names starting with _ are reserved: " + e.getKey());
+            }
+            concept(e.getKey(), e.getValue(), vocabulary);
+        }
+        Rules.IdentifierWords identifiers = identifiers(required(top, "identifiers", root), vocabulary);
+        Rules.Negation negation = negation(required(top, "negation", root), vocabulary);
+
+        List<Rules.Rule> rules = new ArrayList<>();
+        for (Node r : list(required(top, "rules", root), "rules")) {
+            rules.add(rule(r, vocabulary));
+        }
+        List<Rules.Guard> guards = new ArrayList<>();
+        Node guardsNode = top.get("guards");
+        if (guardsNode != null) {
+            for (Node g : list(guardsNode, "guards")) {
+                guards.add(guard(g, vocabulary));
+            }
+        }
+        Vocabulary built = vocabulary.build();
+        return new Rules(file, reload, scoring, textSettings, negation, kazakh, language, built,
+                List.copyOf(rules), List.copyOf(guards), identifiers);
+    }
+
+    // ---- sections ----
+
+    private Rules.Scoring scoring(Node node) {
+        Map<String, Node> m = map(node, "scoring", Set.of("subjectWeight", "window", "guardWindow", "minScore",
+                "confidenceScale", "reviewBelow", "reviewBelowDestructive", "closeRatio", "precedence"));
+        List<Rules.Precedence> precedence = new ArrayList<>();
+        Node p = m.get("precedence");
+        if (p != null) {
+            for (Node item : list(p, "precedence")) {
+                Map<String, Node> pm = map(item, "precedence entry", Set.of("type", "minScore", "over"));
+                Set<RequestType> over = EnumSet.noneOf(RequestType.class);
+                for (Node o : list(required(pm, "over", item), "over")) {
+                    over.add(type(o));
+                }
+                precedence.add(new Rules.Precedence(type(required(pm, "type", item)),
+                        number(required(pm, "minScore", item), 0, 100), Set.copyOf(over)));
+            }
+        }
+        return new Rules.Scoring(
+                number(required(m, "subjectWeight", node), 0, 1),
+                integer(required(m, "window", node), 1, 50),
+                integer(required(m, "guardWindow", node), 1, 50),
+                number(required(m, "minScore", node), 0.01, 100),
+                number(required(m, "confidenceScale", node), 0.01, 100),
+                number(required(m, "reviewBelow", node), 0, 1),
+                number(required(m, "reviewBelowDestructive", node), 0, 1),
+                number(required(m, "closeRatio", node), 0, 1),
+                List.copyOf(precedence));
+    }
+
+    private Rules.TextSettings textSettings(Node node) {
+        Map<String, Node> m = map(node, "text", Set.of("sentenceBreaks", "clauseWords", "maxChars"));
+        return new Rules.TextSettings(scalar(required(m, "sentenceBreaks", node)),
+                foldedSet(required(m, "clauseWords", node)), integer(required(m, "maxChars", node), 100, 10_000_000));
+    }
+
+    private Rules.Negation negation(Node node, Vocabulary.Builder vocabulary) {
+        Map<String, Node> m = map(node, "negation",
+                Set.of("before", "after", "ignoreAfter", "window", "transparent", "modals"));
+        List<String[]> ignore = new ArrayList<>();
+        for (String phrase : strings(required(m, "ignoreAfter", node))) {
+            ignore.add(TextForms.fold(TextForms.lower(phrase.trim())).split("\\s+"));
+        }
+        List<Integer> modals = new ArrayList<>();
+        for (Node n : list(required(m, "modals", node), "modals")) {
+            modals.add(conceptId(n, scalar(n), vocabulary));
+        }
+        return new Rules.Negation(foldedSet(required(m, "before", node)), foldedSet(required(m, "after", node)),
+                List.copyOf(ignore), integer(required(m, "window", node), 1, 10), foldedSet(required(m, "transparent", node)),
+                modals.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private Rules.LanguageWords language(Node node) {
+        Map<String, Node> m = map(node, "language", Set.of("default", "kazakhLetters", "ru", "kk", "en"));
+        String def = scalar(required(m, "default", node));
+        if (!Set.of("ru", "kk", "en").contains(def)) {
+            throw error(m.get("default"), "default must be ru, kk or en");
+        }
+        return new Rules.LanguageWords(def, TextForms.lower(scalar(required(m, "kazakhLetters", node))),
+                foldedSet(required(m, "ru", node)), foldedSet(required(m, "kk", node)), foldedSet(required(m, "en", node)));
+    }
+
+    private Rules.IdentifierWords identifiers(Node node, Vocabulary.Builder vocabulary) {
+        Map<String, Node> m = map(node, "identifiers", Set.of("orderWords", "orderMarkers", "rectification"));
+        Node rect = required(m, "rectification", node);
+        Map<String, Node> r = map(rect, "rectification", Set.of("newValueMarkers", "oldValueMarkers", "fields"));
+        concept(Vocabulary.NEW_VALUE, required(r, "newValueMarkers", rect), vocabulary);
+        concept(Vocabulary.OLD_VALUE, required(r, "oldValueMarkers", rect), vocabulary);
+        Map<String, Integer> fields = new LinkedHashMap<>();
+        Node fieldsNode = required(r, "fields", rect);
+        if (vocabulary.has(Vocabulary.ANY_FIELD)) {
+            throw error(fieldsNode, "the concept name '" + Vocabulary.ANY_FIELD
+                    + "' is reserved for all rectification fields together");
+        }
+        int anyField = vocabulary.concept(Vocabulary.ANY_FIELD, false);
+        for (Map.Entry<String, Node> f : map(fieldsNode, "fields", null).entrySet()) {
+            fields.put(f.getKey(), concept(Vocabulary.FIELD + f.getKey(), f.getValue(), vocabulary));
+            concept(anyField, f.getValue(), vocabulary);
+        }
+        List<String> orderWords = strings(required(m, "orderWords", node));
+        List<String> markers = strings(required(m, "orderMarkers", node));
+        return new Rules.IdentifierWords(orderWords, markers, Map.copyOf(fields), List.copyOf(fields.keySet()));
+    }
+
+    /** {negatable?, ru: [...], kk: [...], en: [...]} → a concept id. */
+    private int concept(String name, Node node, Vocabulary.Builder vocabulary) {
+        Map<String, Node> m = map(node, "concept " + name, Set.of("negatable", "ru", "kk", "en"));
+        if (vocabulary.has(name)) {
+            throw error(node, "concept " + name + " is defined twice");
+        }
+        boolean negatable = m.containsKey("negatable") && bool(m.get("negatable"));
+        return concept(vocabulary.concept(name, negatable), node, vocabulary);
+    }
+
+    /** Adds the words of a {ru, kk, en} mapping to an existing concept. */
+    private int concept(int id, Node node, Vocabulary.Builder vocabulary) {
+        Map<String, Node> m = map(node, "word lists", Set.of("negatable", "ru", "kk", "en"));
+        String name = vocabulary.name(id);
+        int words = 0;
+        for (String lang : List.of("ru", "kk", "en")) {
+            Node l = m.get(lang);
+            if (l == null) {
+                continue;
+            }
+            Vocabulary.Lang language = Vocabulary.Lang.valueOf(lang.toUpperCase(Locale.ROOT));
+            for (Node w : list(l, name + "." + lang)) {
+                String problem = vocabulary.add(id, scalar(w), language);
+                if (problem != null) {
+                    throw error(w, name + "." + lang + ": " + problem);
+                }
+                words++;
+            }
+        }
+        if (words == 0) {
+            throw error(node, "concept " + name + " has no words");
+        }
+        return id;
+    }
+
+    private Rules.Rule rule(Node node, Vocabulary.Builder vocabulary) {
+        Map<String, Node> m = map(node, "rule", Set.of("type", "weight", "all", "window", "name", "anywhere", "alone"));
+        RequestType type = type(required(m, "type", node));
+        List<Rules.Part> parts = parts(required(m, "all", node), vocabulary);
+        String name = m.containsKey("name") ? scalar(m.get("name"))
+                : String.join("+", parts.stream().map(Rules.Part::text).toList());
+        Integer window = m.containsKey("window") ? integer(m.get("window"), 0, 100) : null;
+        boolean anywhere = m.containsKey("anywhere") && bool(m.get("anywhere"));
+        boolean alone = m.containsKey("alone") && bool(m.get("alone"));
+        return new Rules.Rule(name, type, number(required(m, "weight", node), -100, 100), parts, window, anywhere, alone,
+                line(node));
+    }
+
+    private Rules.Guard guard(Node node, Vocabulary.Builder vocabulary) {
+        Map<String, Node> m = map(node, "guard", Set.of("name", "all", "unless", "scope", "cancels", "notDsr", "window"));
+        String scope = m.containsKey("scope") ? scalar(m.get("scope")) : "clause";
+        if (!Set.of("words", "clause", "message").contains(scope)) {
+            throw error(m.get("scope"), "scope must be words, clause or message");
+        }
+        Set<RequestType> cancels = EnumSet.noneOf(RequestType.class);
+        if (m.containsKey("cancels")) {
+            for (Node t : list(m.get("cancels"), "cancels")) {
+                cancels.add(type(t));
+            }
+        }
+        List<Integer> unless = new ArrayList<>();
+        if (m.containsKey("unless")) {
+            for (Node u : list(m.get("unless"), "unless")) {
+                unless.add(conceptId(u, scalar(u), vocabulary));
+            }
+        }
+        double notDsr = m.containsKey("notDsr") ? number(m.get("notDsr"), 0, 100) : 0;
+        if (cancels.isEmpty() && notDsr == 0) {
+            throw error(node, "a guard needs cancels or notDsr");
+        }
+        Integer window = m.containsKey("window") ? integer(m.get("window"), 0, 100) : null;
+        return new Rules.Guard(scalar(required(m, "name", node)), parts(required(m, "all", node), vocabulary),
+                unless.stream().mapToInt(Integer::intValue).toArray(),
+                Rules.GuardScope.valueOf(scope.toUpperCase(Locale.ROOT)), Set.copyOf(cancels),
+                notDsr, window, line(node));
+    }
+
+    /** ["delete", "not send|come", ...] */
+    private List<Rules.Part> parts(Node node, Vocabulary.Builder vocabulary) {
+        List<Rules.Part> parts = new ArrayList<>();
+        for (Node p : list(node, "all")) {
+            String text = scalar(p).trim();
+            Rules.Polarity polarity = Rules.Polarity.DEFAULT;
+            String names = text;
+            if (text.startsWith("not ")) {
+                polarity = Rules.Polarity.NEGATED;
+                names = text.substring(4).trim();
+            } else if (text.startsWith("any ")) {
+                polarity = Rules.Polarity.ANY;
+                names = text.substring(4).trim();
+            }
+            boolean negated = polarity == Rules.Polarity.NEGATED;
+            String[] alternatives = names.split("\\|");
+            int[] ids = new int[alternatives.length];
+            for (int i = 0; i < alternatives.length; i++) {
+                ids[i] = conceptId(p, alternatives[i].trim(), vocabulary);
+                if (negated && !isNegatable(alternatives[i].trim(), vocabulary)) {
+                    throw error(p, "'not " + alternatives[i].trim() + "': the concept is not negatable (add negatable: true)");
+                }
+            }
+            parts.add(new Rules.Part(ids, polarity, text));
+        }
+        if (parts.isEmpty()) {
+            throw error(node, "all: needs at least one concept");
+        }
+        return List.copyOf(parts);
+    }
+
+    private static boolean isNegatable(String name, Vocabulary.Builder vocabulary) {
+        return vocabulary.negatable(name);
+    }
+
+    private int conceptId(Node at, String name, Vocabulary.Builder vocabulary) {
+        if (!vocabulary.has(name) || name.startsWith("_")) {
+            throw error(at, "unknown concept '" + name + "'");
+        }
+        return vocabulary.concept(name, false);
+    }
+
+    // ---- YAML helpers: every error names the file and the line ----
+
+    private IllegalArgumentException error(Node at, String message) {
+        return new IllegalArgumentException(file + ", line " + line(at) + ": " + message);
+    }
+
+    private static int line(Node node) {
+        return node == null ? 0 : node.getStartMark().map(Mark::getLine).orElse(-1) + 1;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "syntax error" : s.replaceAll("\\s+", " ").trim();
+    }
+
+    private Map<String, Node> map(Node node, String what, Set<String> allowed) {
+        if (!(node instanceof MappingNode mapping)) {
+            throw error(node, what + " must be a mapping (key: value)");
+        }
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (NodeTuple t : mapping.getValue()) {
+            String key = scalar(t.getKeyNode());
+            if (out.containsKey(key)) {
+                throw error(t.getKeyNode(), "duplicate key '" + key + "' in " + what);
+            }
+            if (allowed != null && !allowed.contains(key)) {
+                throw error(t.getKeyNode(), "unknown key '" + key + "' in " + what + " (expected one of "
+                        + new java.util.TreeSet<>(allowed) + ")");
+            }
+            out.put(key, t.getValueNode());
+        }
+        return out;
+    }
+
+    private Node required(Map<String, Node> m, String key, Node parent) {
+        Node n = m.get(key);
+        if (n == null) {
+            throw error(parent, "missing key '" + key + "'");
+        }
+        return n;
+    }
+
+    private List<Node> list(Node node, String what) {
+        if (!(node instanceof SequenceNode seq)) {
+            throw error(node, what + " must be a list");
+        }
+        return seq.getValue();
+    }
+
+    private String scalar(Node node) {
+        if (!(node instanceof ScalarNode s)) {
+            throw error(node, "expected a single value");
+        }
+        return s.getValue();
+    }
+
+    private List<String> strings(Node node) {
+        List<String> out = new ArrayList<>();
+        for (Node n : list(node, "value")) {
+            out.add(scalar(n));
+        }
+        return out;
+    }
+
+    private Set<String> foldedSet(Node node) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String s : strings(node)) {
+            out.add(TextForms.fold(TextForms.lower(s.trim()).replace('’', '\'')));
+        }
+        return Set.copyOf(out);
+    }
+
+    private int integer(Node node, int min, int max) {
+        String s = scalar(node);
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v < min || v > max) {
+                throw error(node, "expected a whole number from " + min + " to " + max + ", got " + s);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw error(node, "expected a whole number, got '" + s + "'");
+        }
+    }
+
+    private double number(Node node, double min, double max) {
+        String s = scalar(node);
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (Double.isNaN(v) || v < min || v > max) {
+                throw error(node, "expected a number from " + Scorer.fmt(min) + " to " + Scorer.fmt(max) + ", got " + s);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw error(node, "expected a number, got '" + s + "'");
+        }
+    }
+
+    private boolean bool(Node node) {
+        String s = scalar(node).trim();
+        if (s.equals("true")) {
+            return true;
+        }
+        if (s.equals("false")) {
+            return false;
+        }
+        throw error(node, "expected true or false, got '" + s + "'");
+    }
+
+    private RequestType type(Node node) {
+        String s = scalar(node).trim();
+        try {
+            RequestType t = RequestType.valueOf(s);
+            if (t == RequestType.UNKNOWN) {
+                throw error(node, "UNKNOWN is not a type a rule can give");
+            }
+            return t;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw error(node, "unknown request type '" + s + "'");
+        }
+    }
+}

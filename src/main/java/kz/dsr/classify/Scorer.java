@@ -1,0 +1,373 @@
+package kz.dsr.classify;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import kz.dsr.request.RequestType;
+
+/**
+ * Applies the rules to analysed sections and decides: rules add weight to their type, guards
+ * cancel rule matches where the verb is not the intent and push toward NOT_DSR, precedence lets
+ * ERASURE win over other wishes, and the scores give confidence and the review flag.
+ */
+final class Scorer {
+
+    /** The decision with its evidence. */
+    record Decision(RequestType type, double confidence, boolean review, List<String> evidence) {
+    }
+
+    /** One place where a pattern matched: the first token of each part. */
+    private record Match(Section section, int[] starts, int[] ends) {
+        int clauseOf(int part) {
+            return section.tokens[starts[part]].clause;
+        }
+    }
+
+    /** Occurrences per pattern part looked at; more only repeat the same cue. */
+    private static final int MAX_CANDIDATES = 256;
+
+    private Scorer() {
+    }
+
+    static Decision decide(Rules rules, Section subject, Section body) {
+        Rules.Scoring scoring = rules.scoring();
+        List<String> evidence = new ArrayList<>();
+        Section[] sections = {body, subject};
+
+        // 1. Every rule: where does it match?
+        List<List<Match>> ruleMatches = new ArrayList<>();
+        for (Rules.Rule rule : rules.rules()) {
+            List<Match> all = new ArrayList<>();
+            int window = rule.anywhere() ? Integer.MAX_VALUE : rule.window() != null ? rule.window() : scoring.window();
+            for (Section s : sections) {
+                find(rule.parts(), s, window, rule.anywhere() ? Scope.SECTION : Scope.SENTENCE, all, rules.vocabulary());
+            }
+            if (rule.alone()) {
+                all.removeIf(m -> !alone(m));
+            }
+            ruleMatches.add(all);
+        }
+
+        // 2. Guards cancel matches of the types they name and push toward NOT_DSR.
+        Map<RequestType, Double> score = new EnumMap<>(RequestType.class);
+        for (Rules.Guard guard : rules.guards()) {
+            List<Match> hits = new ArrayList<>();
+            int window = guard.window() != null ? guard.window() : (guard.wholeMessage() ? 1000 : scoring.guardWindow());
+            for (Section s : sections) {
+                find(guard.parts(), s, window, guard.wholeMessage() ? Scope.SENTENCE : Scope.CLAUSE, hits,
+                        rules.vocabulary());
+            }
+            hits.removeIf(h -> unlessPresent(guard, h, sections));
+            if (hits.isEmpty()) {
+                continue;
+            }
+            Match first = hits.get(0);
+            StringBuilder e = new StringBuilder("guard ").append(guard.name()).append(' ').append(quote(first))
+                    .append(" (line ").append(guard.line()).append(')');
+            int cancelled = 0;
+            for (int r = 0; r < rules.rules().size(); r++) {
+                Rules.Rule rule = rules.rules().get(r);
+                if (!guard.cancels().contains(rule.type())) {
+                    continue;
+                }
+                int before = ruleMatches.get(r).size();
+                ruleMatches.get(r).removeIf(m -> switch (guard.scope()) {
+                    case MESSAGE -> true;
+                    case CLAUSE -> hits.stream().anyMatch(h -> sameClause(h, m));
+                    case WORDS -> hits.stream().anyMatch(h -> sharesWords(h, m));
+                });
+                cancelled += before - ruleMatches.get(r).size();
+            }
+            if (cancelled > 0) {
+                e.append(": cancels ").append(guard.cancels().size() == 1 ? guard.cancels().iterator().next() : guard.cancels());
+            }
+            if (guard.notDsr() > 0) {
+                score.merge(RequestType.NOT_DSR, guard.notDsr(), Double::sum);
+                e.append(cancelled > 0 ? "," : ":").append(" NOT_DSR +").append(fmt(guard.notDsr()));
+            }
+            evidence.add(e.toString());
+        }
+
+        // 3. Surviving rules add their weight (a subject match counts subjectWeight of it).
+        List<String> ruleEvidence = new ArrayList<>();
+        for (int r = 0; r < rules.rules().size(); r++) {
+            Rules.Rule rule = rules.rules().get(r);
+            Match inBody = null;
+            Match inSubject = null;
+            for (Match m : ruleMatches.get(r)) {
+                if (m.section == body && inBody == null) {
+                    inBody = m;
+                } else if (m.section == subject && inSubject == null) {
+                    inSubject = m;
+                }
+            }
+            if (inBody != null) {
+                score.merge(rule.type(), rule.weight(), Double::sum);
+                ruleEvidence.add(rule.type() + " +" + fmt(rule.weight()) + " " + rule.name() + " " + quote(inBody)
+                        + " (line " + rule.line() + ")");
+            }
+            if (inSubject != null) {
+                double w = rule.weight() * scoring.subjectWeight();
+                score.merge(rule.type(), w, Double::sum);
+                ruleEvidence.add(rule.type() + " +" + fmt(w) + " " + rule.name() + " (subject) " + quote(inSubject)
+                        + " (line " + rule.line() + ")");
+            }
+        }
+        evidence.addAll(0, ruleEvidence);
+        for (Section s : sections) {
+            for (Token t : s.tokens) {
+                if (t.negated) {
+                    evidence.add("negated «" + t.text + "»" + (s == subject ? " (subject)" : ""));
+                }
+            }
+        }
+
+        // 4. The winner, then precedence.
+        RequestType winner = null;
+        double best = 0;
+        for (Map.Entry<RequestType, Double> e : score.entrySet()) {
+            if (e.getValue() >= scoring.minScore() && e.getValue() > best) {
+                winner = e.getKey();
+                best = e.getValue();
+            }
+        }
+        Set<RequestType> outranked = Set.of();
+        if (winner != null) {
+            for (Rules.Precedence p : scoring.precedence()) {
+                double s = score.getOrDefault(p.type(), 0.0);
+                if (s >= p.minScore() && (p.over().contains(winner) || winner == p.type())) {
+                    boolean beatsSomeone = score.keySet().stream().anyMatch(t -> p.over().contains(t)
+                            && score.get(t) >= scoring.minScore());
+                    if (winner != p.type()) {
+                        evidence.add("precedence: " + p.type() + " over " + winner);
+                    } else if (beatsSomeone) {
+                        evidence.add("precedence: " + p.type() + " over the other wishes");
+                    }
+                    winner = p.type();
+                    outranked = p.over();
+                    break;
+                }
+            }
+        }
+
+        // 5. Confidence: how strong the winner is, discounted by the closest competitor.
+        if (winner == null) {
+            double strongest = score.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            double confidence = 0.5 * (1 - Math.min(1, strongest / scoring.minScore()));
+            if (strongest == 0) {
+                evidence.add("no rule matched: NOT_DSR");
+            } else {
+                evidence.add("no type reached " + fmt(scoring.minScore()) + ": NOT_DSR");
+            }
+            boolean review = confidence < scoring.reviewBelow();
+            if (review) {
+                evidence.add("review: confidence " + fmt(confidence) + " < " + fmt(scoring.reviewBelow()));
+            }
+            return new Decision(RequestType.NOT_DSR, confidence, review, evidence);
+        }
+        double top = score.get(winner);
+        double second = 0;
+        RequestType runnerUp = null;
+        for (Map.Entry<RequestType, Double> e : score.entrySet()) {
+            if (e.getKey() != winner && !outranked.contains(e.getKey()) && e.getValue() > second) {
+                second = e.getValue();
+                runnerUp = e.getKey();
+            }
+        }
+        double strength = 1 - Math.exp(-top / scoring.confidenceScale());
+        double ratio = second / top;
+        // After precedence a competitor may even out-score the winner: confidence stays in 0..1.
+        double confidence = Math.max(0, Math.min(1, strength * (1 - ratio / 2)));
+        boolean review = false;
+        double threshold = winner.isDestructive() ? scoring.reviewBelowDestructive() : scoring.reviewBelow();
+        if (confidence < threshold) {
+            review = true;
+            evidence.add("review: confidence " + fmt(confidence) + " < " + fmt(threshold));
+        }
+        if (runnerUp != null && ratio >= scoring.closeRatio()) {
+            review = true;
+            evidence.add("review: " + runnerUp + " " + fmt(second) + " close to " + winner + " " + fmt(top));
+        }
+        return new Decision(winner, confidence, review, evidence);
+    }
+
+    private static boolean sharesWords(Match guard, Match rule) {
+        if (guard.section != rule.section) {
+            return false;
+        }
+        for (int g = 0; g < guard.starts.length; g++) {
+            for (int r = 0; r < rule.starts.length; r++) {
+                if (guard.starts[g] <= rule.ends[r] && rule.starts[r] <= guard.ends[g]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameClause(Match guard, Match rule) {
+        if (guard.section != rule.section) {
+            return false;
+        }
+        int clause = guard.clauseOf(0);
+        for (int p = 0; p < rule.starts.length; p++) {
+            if (rule.clauseOf(p) == clause) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean unlessPresent(Rules.Guard guard, Match hit, Section[] sections) {
+        for (int c : guard.unless()) {
+            if (guard.wholeMessage()) {
+                for (Section s : sections) {
+                    if (s.has(c)) {
+                        return true;
+                    }
+                }
+            } else if (hit.section.hasInClause(c, hit.clauseOf(0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How far apart the parts of a pattern may be. */
+    private enum Scope { CLAUSE, SENTENCE, SECTION }
+
+    /** The matched words are all the words of their sentence («СТОП.», "Unsubscribe"). */
+    private static boolean alone(Match m) {
+        int sentence = m.section.tokens[m.starts[0]].sentence;
+        int words = 0;
+        for (Token t : m.section.tokens) {
+            if (t.sentence == sentence && !t.punctuation) {
+                words++;
+            }
+        }
+        int matched = 0;
+        for (int i = 0; i < m.starts.length; i++) {
+            matched += m.ends[i] - m.starts[i] + 1;
+        }
+        return words == matched;
+    }
+
+    /**
+     * Finds the places where all parts occur within {@code scope} and {@code window} tokens,
+     * each on its own tokens.
+     */
+    private static void find(List<Rules.Part> parts, Section s, int window, Scope scope, List<Match> out,
+            Vocabulary vocabulary) {
+        int n = parts.size();
+        List<List<Section.Occurrence>> candidates = new ArrayList<>(n);
+        for (Rules.Part part : parts) {
+            List<Section.Occurrence> c = new ArrayList<>();
+            for (int concept : part.concepts()) {
+                for (Section.Occurrence o : s.occurrences(concept)) {
+                    if (accepts(part, o, vocabulary)) {
+                        c.add(o);
+                    }
+                }
+            }
+            if (c.isEmpty()) {
+                return;
+            }
+            // A mail repeating a word thousands of times must not make matching quadratic.
+            candidates.add(c.size() > MAX_CANDIDATES ? c.subList(0, MAX_CANDIDATES) : c);
+        }
+        Section.Occurrence[] chosen = new Section.Occurrence[n];
+        choose(candidates, 0, chosen, s, window, scope, out);
+    }
+
+    /** "not send" needs a negated cue; a plain verb must not be negated; objects count either way. */
+    private static boolean accepts(Rules.Part part, Section.Occurrence o, Vocabulary vocabulary) {
+        return switch (part.polarity()) {
+            case NEGATED -> o.negated();
+            case ANY -> true;
+            case DEFAULT -> !o.negated() || !vocabulary.negatable(o.concept());
+        };
+    }
+
+    private static void choose(List<List<Section.Occurrence>> candidates, int part, Section.Occurrence[] chosen,
+            Section s, int window, Scope scope, List<Match> out) {
+        if (out.size() >= 64) {
+            return;
+        }
+        if (part == candidates.size()) {
+            int[] starts = new int[chosen.length];
+            int[] ends = new int[chosen.length];
+            for (int i = 0; i < chosen.length; i++) {
+                starts[i] = chosen[i].start();
+                ends[i] = chosen[i].end();
+            }
+            out.add(new Match(s, starts, ends));
+            return;
+        }
+        for (Section.Occurrence o : candidates.get(part)) {
+            if (!fits(o, chosen, part, s, window, scope)) {
+                continue;
+            }
+            chosen[part] = o;
+            choose(candidates, part + 1, chosen, s, window, scope, out);
+        }
+    }
+
+    private static boolean fits(Section.Occurrence o, Section.Occurrence[] chosen, int part, Section s, int window,
+            Scope scope) {
+        Token t = s.tokens[o.start()];
+        int min = o.start();
+        int max = o.end();
+        for (int i = 0; i < part; i++) {
+            Section.Occurrence c = chosen[i];
+            Token ct = s.tokens[c.start()];
+            if ((scope != Scope.SECTION && ct.sentence != t.sentence) || (scope == Scope.CLAUSE && ct.clause != t.clause)) {
+                return false;
+            }
+            if (o.start() <= c.end() && c.start() <= o.end()) {
+                return false; // the same words cannot play two parts
+            }
+            min = Math.min(min, c.start());
+            max = Math.max(max, c.end());
+        }
+        if ((long) max - min > window) {
+            return false;
+        }
+        if (window <= 2) {
+            // Words meant to stand together («келісімімді жоямын») must not be split by a comma.
+            for (int k = min + 1; k <= max; k++) {
+                if (s.tokens[k].pauseBefore) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String quote(Match m) {
+        int min = Integer.MAX_VALUE;
+        int max = -1;
+        for (int i = 0; i < m.starts.length; i++) {
+            min = Math.min(min, m.starts[i]);
+            max = Math.max(max, m.ends[i]);
+        }
+        StringBuilder b = new StringBuilder("«");
+        int[] order = java.util.stream.IntStream.range(0, m.starts.length).boxed()
+                .sorted(java.util.Comparator.comparingInt(i -> m.starts[i])).mapToInt(Integer::intValue).toArray();
+        int last = -2;
+        for (int i : order) {
+            if (last >= 0) {
+                b.append(m.starts[i] == last + 1 ? " " : " … ");
+            }
+            b.append(m.section.words(m.starts[i], m.ends[i]));
+            last = m.ends[i];
+        }
+        return b.append('»').toString();
+    }
+
+    static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.2f", d).replaceAll("\\.?0+$", "");
+    }
+}

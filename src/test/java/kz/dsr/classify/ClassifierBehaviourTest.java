@@ -1,0 +1,251 @@
+package kz.dsr.classify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import kz.dsr.request.RequestType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Negation, guards, precedence, language, subject and robustness of {@link Classifier}. */
+class ClassifierBehaviourTest {
+
+    private static Classifier classifier;
+
+    @BeforeAll
+    static void load() {
+        classifier = Classifier.fromFile(Corpus.RULES);
+    }
+
+    private static Classification classify(String body) {
+        return classifier.classify("", body);
+    }
+
+    private static void assertType(RequestType want, String body) {
+        Classification c = classify(body);
+        assertEquals(want, c.type(), body + " → " + c.evidence());
+    }
+
+    // ---- negation ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Не удаляйте аккаунт, поменяйте почту.|RECTIFICATION",
+        "Don't delete my account, just update my address in the profile.|RECTIFICATION",
+        "I do not want you to delete my account, only change my email.|RECTIFICATION",
+        "Аккаунтымды жоймаңыз, тек поштамды өзгертіңіз.|RECTIFICATION",
+        "Не хочу удалять аккаунт, но отпишите меня от рассылки.|MARKETING_OPT_OUT",
+        "Удалять ничего не надо, исправьте отчество в профиле.|RECTIFICATION",
+    })
+    void aNegatedDeleteDoesNotCountForErasure(String body, RequestType want) {
+        assertType(want, body);
+        assertTrue(classify(body).evidence().stream().anyMatch(e -> e.startsWith("negated")), "negation shows in the evidence");
+    }
+
+    @Test
+    void aCommaEndsTheNegation() {
+        assertType(RequestType.ERASURE, "Больше не пользуюсь вашим сервисом, сотрите все данные обо мне.");
+        assertType(RequestType.ERASURE, "I don't use the app anymore, please delete my account.");
+    }
+
+    @Test
+    void stillNotDeletedIsAComplaintAboutErasureNotANegation() {
+        assertType(RequestType.ERASURE, "Пишу повторно: мой аккаунт до сих пор не удалён!");
+        assertType(RequestType.ERASURE, "My account has still not been deleted, delete it now.");
+    }
+
+    @Test
+    void negatedSendIsTheOptOutCue() {
+        assertType(RequestType.MARKETING_OPT_OUT, "Не присылайте мне больше рекламу.");
+        assertType(RequestType.MARKETING_OPT_OUT, "Маған жарнамалық SMS жібермеңіздер.");
+        assertType(RequestType.MARKETING_OPT_OUT, "Please don't send me promotional emails.");
+    }
+
+    @Test
+    void negatedConsentIsAWithdrawal() {
+        assertType(RequestType.CONSENT_WITHDRAWAL, "Больше не даю согласия на передачу моих данных партнёрам.");
+        assertType(RequestType.CONSENT_WITHDRAWAL, "Деректерімді үшінші тарапқа беруге келіспеймін.");
+        assertType(RequestType.CONSENT_WITHDRAWAL, "I no longer consent to you sharing my data with third parties.");
+    }
+
+    // ---- guards ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Как удалить товар из корзины?",
+        "Себеттен тауарды қалай алып тастаймын?",
+        "How do I remove an item from my cart?",
+        "Удалите мой отзыв о ресторане.",
+        "Пікірімді өшіріңізші.",
+        "Please delete the review I left yesterday.",
+        "Почему вы удалили мой заказ?",
+        "Удалите сохранённую карту из приложения.",
+        "Remove the saved card from my wallet.",
+        "Заблокируйте аккаунт, его взломали.",
+        "Аккаунтымды бұзып алыпты, бұғаттаңыз!",
+        "My account was hacked, please block it.",
+        "Отмените платную подписку, деньги списываются каждый месяц.",
+        "Ақылы жазылымнан қалай бас тартамын?",
+        "Измените адрес доставки в заказе №5521 на ул. Абая 10.",
+        "Это следователь. Предоставьте данные о владельце номера +7 701 222 33 44.",
+        "По решению суда прошу выдать сведения о клиенте.",
+        "Я жена вашего клиента. Какие данные вы храните о моём муже?",
+        "This is the police. Send us the personal data of your user.",
+    })
+    void guardsKeepTheVerbFromBeingTakenForTheIntent(String body) {
+        Classification c = classify(body);
+        assertEquals(RequestType.NOT_DSR, c.type(), body + " → " + c.evidence());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("guard")), "the guard shows in the evidence: " + c.evidence());
+    }
+
+    @Test
+    void removeMeFromTheMailingListIsAnOptOut() {
+        assertType(RequestType.MARKETING_OPT_OUT, "Удалите меня из рассылки.");
+        assertType(RequestType.MARKETING_OPT_OUT, "Удалите, пожалуйста, мой адрес из списка рассылки.");
+        assertType(RequestType.MARKETING_OPT_OUT, "Please remove me from your mailing list.");
+        assertType(RequestType.MARKETING_OPT_OUT, "Мені жарнамалық таратылымнан алып тастаңыз.");
+    }
+
+    @Test
+    void aDeceasedParentsDataIsNotAThirdPartyRequest() {
+        assertType(RequestType.ERASURE, "Прошу удалить данные моего умершего отца из вашей системы.");
+    }
+
+    @Test
+    void aProfileAddressIsRectificationAnOrderAddressIsNot() {
+        assertType(RequestType.RECTIFICATION, "Обновите адрес в моём профиле, я переехал.");
+        assertType(RequestType.NOT_DSR, "Курьер едет не туда, в заказе адрес надо исправить.");
+    }
+
+    // ---- precedence ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Отзываю согласие и прошу удалить все мои данные.",
+        "Келісімімді қайтарып аламын және деректерімді жоюды талап етемін.",
+        "I withdraw my consent and want all my data deleted.",
+        "Отпишите меня от рассылки и удалите аккаунт.",
+        "Пришлите копию моих данных, а потом удалите аккаунт.",
+        "Прошу прекратить обработку и уничтожить мои персональные данные.",
+    })
+    void erasureWinsOverOtherWishes(String body) {
+        Classification c = classify(body);
+        assertEquals(RequestType.ERASURE, c.type(), body + " → " + c.evidence());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("precedence")), c.evidence().toString());
+    }
+
+    @Test
+    void blockingWinsOverConsentWhenTheStopIsForATime() {
+        assertType(RequestType.BLOCKING, "Остановите обработку моих данных до окончания проверки.");
+        assertType(RequestType.CONSENT_WITHDRAWAL, "Остановите обработку моих данных.");
+    }
+
+    // ---- language ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Прошу удалить мой аккаунт.|ru",
+        "Аккаунтымды жоюды сұраймын.|kk",
+        "Салеметсиз бе, менин аккаунтымды жойыныз, рахмет|kk",
+        "Рассылкадан шығарыңызшы, керек емес.|kk",
+        "Please delete my account.|en",
+        "unsubscribe|en",
+        "СТОП|ru",
+        "|ru",
+    })
+    void language(String body, String want) {
+        assertEquals(want, classify(body == null ? "" : body).language());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "akkauntymdy zhoiynyzshy, kerek emes|kk|ERASURE",
+        "Salem, menin akkauntymdy zhoiyp beriniz.|kk|ERASURE",
+        "Zdravstvuyte, udalite pozhaluysta moy akkaunt i vse dannye.|ru|ERASURE",
+        "otpishite menya ot rassylki|ru|MARKETING_OPT_OUT",
+        "kakie dannye obo mne vy hranite?|ru|ACCESS",
+        "gde moi zakaz? uzhe 2 chasa jdu|ru|NOT_DSR",
+    })
+    void translitIsReadAsRussianOrKazakh(String body, String language, RequestType type) {
+        Classification c = classify(body);
+        assertEquals(language, c.language());
+        assertEquals(type, c.type(), c.evidence().toString());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.contains("translit")), c.evidence().toString());
+    }
+
+    // ---- subject, confidence, review ----
+
+    @Test
+    void theSubjectCountsButLessThanTheBody() {
+        Classification c = classifier.classify("Удаление персональных данных", "Здравствуйте. Прошу сделать это поскорее.");
+        assertEquals(RequestType.ERASURE, c.type());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.contains("(subject)")));
+        Classification body = classify("Удаление персональных данных. Прошу сделать это поскорее.");
+        assertTrue(c.confidence() < body.confidence(), "a subject-only cue is weaker than the same cue in the body");
+    }
+
+    @Test
+    void aClearRequestIsConfidentAndNotReviewed() {
+        Classification c = classify("Прошу удалить мой аккаунт и все мои персональные данные.");
+        assertEquals(RequestType.ERASURE, c.type());
+        assertTrue(c.confidence() >= 0.8, "confidence " + c.confidence());
+        assertFalse(c.review());
+    }
+
+    @Test
+    void aLoneWeakCueIsReviewed() {
+        Classification c = classify("Удалите их.");
+        assertEquals(RequestType.ERASURE, c.type());
+        assertTrue(c.review(), "a destructive type on a weak cue is reviewed: " + c.evidence());
+    }
+
+    @Test
+    void aMailWithoutCuesIsNotDsr() {
+        Classification c = classify("До скольки вы работаете?");
+        assertEquals(RequestType.NOT_DSR, c.type());
+        assertTrue(c.confidence() >= 0 && c.confidence() <= 1);
+    }
+
+    // ---- robustness ----
+
+    @Test
+    void neverThrowsOnAnyText() {
+        String[] texts = {null, "", "   ", "\u0000\u0001\uFFFF", "?".repeat(10_000), "не ".repeat(5_000),
+            "удалите ".repeat(20_000), "\uD83D\uDE00 emoji \uD83D", "a".repeat(300_000), "жоймаңыз".repeat(1000),
+            "<<<>>>{{}}[[]]", "8".repeat(5000), "@".repeat(1000) + "x@y.kz", "заказ №" + "1".repeat(10_000)};
+        for (String subject : texts) {
+            for (String body : texts) {
+                Classification c = classifier.classify(subject, body);
+                assertNotNull(c.type());
+                assertNotEquals(RequestType.UNKNOWN, c.type());
+                assertTrue(c.confidence() >= 0 && c.confidence() <= 1);
+            }
+        }
+    }
+
+    @Test
+    void threadSafe() throws Exception {
+        List<Corpus.Labelled> rows = Corpus.tsv("dev.tsv");
+        List<RequestType> expected = rows.stream().map(r -> classifier.classify(r.subject(), r.body()).type()).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<RequestType>>> runs = IntStream.range(0, 8).mapToObj(i -> pool.submit(
+                    () -> rows.stream().map(r -> classifier.classify(r.subject(), r.body()).type()).toList())).toList();
+            for (Future<List<RequestType>> run : runs) {
+                assertEquals(expected, run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
