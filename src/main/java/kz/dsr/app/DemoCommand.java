@@ -1,9 +1,6 @@
 package kz.dsr.app;
 
-import com.icegreen.greenmail.user.GreenMailUser;
-import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -15,11 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.main.Main;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,10 +48,10 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, String> settings = new HashMap<>(servers.pipelineSettings(storeUrl));
             settings.put("dsr.mail.poll-delay-ms", "500");
             settings.put("dsr.outbox.poll-ms", "300");
-            JdbcTemplate store = storeTemplate(storeUrl);
+            JdbcTemplate store = servers.storeJdbc(storeUrl);
 
             List<byte[]> samples = samples();
-            samples.forEach(raw -> deliver(servers, raw));
+            samples.forEach(servers::deliverToSupport);
             out.println("Delivered " + samples.size() + " sample mails to " + EmbeddedServices.SUPPORT_ADDRESS
                     + "; starting the pipeline ...");
 
@@ -71,8 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
                 // Mail that only makes sense once our replies exist: a reply in one thread, an
                 // out-of-office answer to another.
                 List<MimeMessage> replies = ourReplies(servers);
-                deliver(servers, threadReply(replies.get(0)));
-                deliver(servers, outOfOffice(replies.get(1)));
+                servers.deliverToSupport(threadReply(replies.get(0)));
+                servers.deliverToSupport(outOfOffice(replies.get(1)));
                 waitFor("the follow-up mails to be recorded", timeout, () ->
                         count(store, "select count(*) from inbound_message") >= expected + 2 && allSent(store));
 
@@ -168,23 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void deliver(EmbeddedServices servers, byte[] raw) {
-        try {
-            GreenMailUser support = servers.mail().getUserManager().getUser(EmbeddedServices.SUPPORT_LOGIN);
-            support.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot deliver a demo mail: " + e.getMessage(), e);
-        }
-    }
 
-    private static JdbcTemplate storeTemplate(String url) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser("postgres");
-        ds.setPassword("postgres");
-        ds.setCurrentSchema("dsr");
-        return new JdbcTemplate(ds);
-    }
 
     private static boolean allSent(JdbcTemplate store) {
         return count(store, "select count(*) from outbox where status <> 'SENT'") == 0;

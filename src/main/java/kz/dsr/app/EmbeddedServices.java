@@ -11,6 +11,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +24,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import kz.dsr.store.StoreDatabase;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A PostgreSQL server and a mail server (IMAP + SMTP) inside this JVM, on free loopback ports: the
@@ -93,6 +101,26 @@ public final class EmbeddedServices implements AutoCloseable {
             throw new IllegalStateException("Cannot create database " + name + ": " + e.getMessage(), e);
         }
         return postgres.getJdbcUrl("postgres", name);
+    }
+
+    /** Puts raw MIME bytes into the support inbox, as a mail server does after delivery. */
+    public void deliverToSupport(byte[] raw) {
+        try {
+            mail.getUserManager().getUser(SUPPORT_LOGIN).deliver(
+                    new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+        } catch (MessagingException e) {
+            throw new IllegalStateException("Cannot deliver a mail to the embedded inbox: " + e.getMessage(), e);
+        }
+    }
+
+    /** SQL access to a store database on the embedded server (schema dsr), for reports and tests. */
+    public JdbcTemplate storeJdbc(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser("postgres");
+        ds.setPassword("postgres");
+        ds.setCurrentSchema(StoreDatabase.SCHEMA);
+        return new JdbcTemplate(ds);
     }
 
     /** The settings that point the pipeline at these servers and at the given store database. */

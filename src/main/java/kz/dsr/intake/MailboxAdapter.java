@@ -3,9 +3,6 @@ package kz.dsr.intake;
 import jakarta.mail.MessagingException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import kz.dsr.store.DeadLetters;
 import kz.dsr.store.ErrorText;
 import org.apache.camel.Exchange;
@@ -45,7 +42,7 @@ public final class MailboxAdapter {
     public void recordFailure(Exchange exchange, String failedFolder) {
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         byte[] raw = exchange.getProperty(RAW_MAIL, byte[].class);
-        String key = raw == null ? null : "sha256:" + sha256(raw);
+        String key = raw == null ? null : "sha256:" + MailParser.sha256Hex(raw);
         String reason = ErrorText.full(error);
         deadLetters.record("intake", key, reason, raw);
         LOG.error("A mail could not be processed ({}). It was moved to the '{}' folder; the error and its raw "
@@ -53,11 +50,4 @@ public final class MailboxAdapter {
                 + "to process it again.", ErrorText.forLog(reason), failedFolder, key);
     }
 
-    static String sha256(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

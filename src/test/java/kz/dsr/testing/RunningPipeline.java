@@ -1,6 +1,5 @@
 package kz.dsr.testing;
 
-import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -8,7 +7,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,7 +18,6 @@ import kz.dsr.app.EmbeddedServices;
 import kz.dsr.app.Pipeline;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -47,14 +44,9 @@ public final class RunningPipeline implements AutoCloseable {
         settings.put("dsr.outbox.backoff-initial-seconds", "1");
         settings.put("dsr.outbox.backoff-max-seconds", "2");
         settings.putAll(extra);
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser("postgres");
-        ds.setPassword("postgres");
-        ds.setCurrentSchema("dsr");
+        store = servers.storeJdbc(url);
         // Tables exist before the pipeline starts, so a test can count (or alter them) at any time.
-        kz.dsr.store.StoreDatabase.migrate(ds);
-        store = new JdbcTemplate(ds);
+        kz.dsr.store.StoreDatabase.migrate(store.getDataSource());
     }
 
     public static RunningPipeline start() {
@@ -120,50 +112,44 @@ public final class RunningPipeline implements AutoCloseable {
 
     /** Puts raw MIME bytes into the support inbox, as a mail server would after delivery. */
     public void deliver(byte[] raw) {
-        try {
-            GreenMailUser support = servers.mail().getUserManager().getUser(EmbeddedServices.SUPPORT_LOGIN);
-            support.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
+        servers.deliverToSupport(raw);
     }
 
-    /** Message count of a folder of the support mailbox (0 when the folder does not exist). */
+    /** Message count of a folder of the support mailbox, deleted-flagged ones not counted (0 when absent). */
     public int folderCount(String folder) {
-        Properties props = new Properties();
-        try {
-            Store imap = Session.getInstance(props).getStore("imap");
-            imap.connect("127.0.0.1", servers.imapPort(), EmbeddedServices.SUPPORT_LOGIN,
-                    EmbeddedServices.SUPPORT_PASSWORD);
-            try {
-                Folder f = imap.getFolder(folder);
-                if (!f.exists()) {
-                    return 0;
-                }
-                f.open(Folder.READ_ONLY);
-                int n = 0;
-                for (Message m : f.getMessages()) {
-                    if (!m.isSet(jakarta.mail.Flags.Flag.DELETED)) {
-                        n++;
-                    }
-                }
-                f.close(false);
-                return n;
-            } finally {
-                imap.close();
+        return onSupportMailbox(imap -> {
+            Folder f = imap.getFolder(folder);
+            if (!f.exists()) {
+                return 0;
             }
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
+            f.open(Folder.READ_ONLY);
+            int n = 0;
+            for (Message m : f.getMessages()) {
+                if (!m.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                    n++;
+                }
+            }
+            f.close(false);
+            return n;
+        });
     }
 
     public boolean folderExists(String folder) {
+        return onSupportMailbox(imap -> imap.getFolder(folder).exists());
+    }
+
+    private interface MailboxQuery<T> {
+        T ask(Store imap) throws MessagingException;
+    }
+
+    /** Asks the support mailbox something over a fresh IMAP connection, as a mail client would. */
+    private <T> T onSupportMailbox(MailboxQuery<T> query) {
         try {
             Store imap = Session.getInstance(new Properties()).getStore("imap");
             imap.connect("127.0.0.1", servers.imapPort(), EmbeddedServices.SUPPORT_LOGIN,
                     EmbeddedServices.SUPPORT_PASSWORD);
             try {
-                return imap.getFolder(folder).exists();
+                return query.ask(imap);
             } finally {
                 imap.close();
             }
