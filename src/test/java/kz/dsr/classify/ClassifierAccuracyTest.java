@@ -54,6 +54,15 @@ class ClassifierAccuracyTest {
         assertTrue(r.accuracy() >= 0.95, "held-out accuracy " + r.accuracy() + " < 0.95; wrong: " + r.mistakes);
     }
 
+    /** A second held-out set written later, weighted to questions, conditionals, third parties and compound mails. */
+    @Test
+    void heldOut2() {
+        Result r = evaluate("held-out 2 (heldout2.tsv)", Corpus.tsv("heldout2.tsv"));
+        assertTrue(r.total >= 200, "the second held-out set needs at least 200 messages");
+        assertEquals(0, r.destructiveWithoutReview, "destructive types without review: " + r.destructiveMistakes);
+        assertTrue(r.accuracy() >= 0.95, "held-out 2 accuracy " + r.accuracy() + " < 0.95; wrong: " + r.mistakes);
+    }
+
     private static final class Result {
         int total;
         int correct;
