@@ -147,28 +147,32 @@ public final class MailIntake {
         Request request = requests.open(type, status, language, mail.fromAddress(), now, deadlines.dueDate(type, now),
                 classification.confidence(), classification.review(),
                 Map.of("evidence", classification.evidence(), "identifiers", classification.identifiers()));
-        events.append(request.id(), "RECEIVED", ACTOR, mailDetails(inboundId, mail, Map.of(
-                "dueDate", request.dueDate().toString())));
-        events.append(request.id(), "CLASSIFIED", "classifier", Map.of("type", type.name(), "language", language,
-                "confidence", classification.confidence(), "review", classification.review()));
         inbound.settle(inboundId, Disposition.NEW_REQUEST, null, request.id());
+        List<EventLog.New> timeline = new ArrayList<>();
+        timeline.add(new EventLog.New(request.id(), "RECEIVED", ACTOR, mailDetails(inboundId, mail, Map.of(
+                "dueDate", request.dueDate().toString()))));
+        timeline.add(new EventLog.New(request.id(), "CLASSIFIED", "classifier", Map.of("type", type.name(),
+                "language", language, "confidence", classification.confidence(), "review", classification.review())));
         if (classification.review()) {
-            askOperator(request, classification);
+            timeline.add(askOperator(request, classification));
         }
         if (mail.fromAddress() == null) {
-            events.append(request.id(), "NO_REPLY_ADDRESS", ACTOR,
-                    Map.of("reason", "the mail has no usable From address; an operator must answer"));
-            return new Result(Disposition.NEW_REQUEST, false, request.reference(), null);
+            timeline.add(new EventLog.New(request.id(), "NO_REPLY_ADDRESS", ACTOR,
+                    Map.of("reason", "the mail has no usable From address; an operator must answer")));
+        } else {
+            OutgoingMail ack = composer.reply("ack", language,
+                    Map.of("dueDate", DUE_DATE.format(request.dueDate())),
+                    mail.fromAddress(), request.reference(), mail.subject(), mail.messageId(), mail.references());
+            outbox.enqueueMail("ack:" + request.reference(), request.id(), ack);
+            timeline.add(new EventLog.New(request.id(), "ACKNOWLEDGEMENT_QUEUED", ACTOR,
+                    Map.of("messageId", ack.messageId())));
         }
-        OutgoingMail ack = composer.reply("ack", language,
-                Map.of("dueDate", DUE_DATE.format(request.dueDate())),
-                mail.fromAddress(), request.reference(), mail.subject(), mail.messageId(), mail.references());
-        outbox.enqueueMail("ack:" + request.reference(), request.id(), ack);
-        events.append(request.id(), "ACKNOWLEDGEMENT_QUEUED", ACTOR, Map.of("messageId", ack.messageId()));
+        events.append(timeline);
         return new Result(Disposition.NEW_REQUEST, false, request.reference(), null);
     }
 
-    private void askOperator(Request request, Classification classification) {
+    /** Queues the note to the operator; returns the event that records it. */
+    private EventLog.New askOperator(Request request, Classification classification) {
         String reason = classification.type() == RequestType.NOT_DSR
                 ? "probably not a data-subject request, but not clearly so"
                 : "the classifier is not sure enough (confidence " + String.format("%.2f", classification.confidence())
@@ -181,7 +185,7 @@ public final class MailIntake {
                         "dueDate", DUE_DATE.format(request.dueDate())),
                 operator.address(), request.reference(), "Needs review");
         outbox.enqueueMail("review:" + request.reference(), request.id(), notice);
-        events.append(request.id(), "OPERATOR_ASKED_TO_REVIEW", ACTOR, Map.of("messageId", notice.messageId()));
+        return new EventLog.New(request.id(), "OPERATOR_ASKED_TO_REVIEW", ACTOR, Map.of("messageId", notice.messageId()));
     }
 
     /**

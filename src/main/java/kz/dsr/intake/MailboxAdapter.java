@@ -7,6 +7,7 @@ import kz.dsr.store.DeadLetters;
 import kz.dsr.store.ErrorText;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mail.MailMessage;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,8 @@ public final class MailboxAdapter {
 
     /** Exchange property holding the raw MIME bytes while the body is the parsed mail. */
     public static final String RAW_MAIL = "dsrRawMail";
+    /** Exchange property holding the polled mail (the server's message) once it is set aside. */
+    private static final String POLLED_MAIL = "dsrPolledMail";
 
     private static final Logger LOG = LoggerFactory.getLogger(MailboxAdapter.class);
 
@@ -27,12 +30,23 @@ public final class MailboxAdapter {
         this.deadLetters = deadLetters;
     }
 
+    /**
+     * Sets the polled mail aside and gives the exchange an empty message. camel-mail turns a mail's
+     * headers into Camel headers when they are first looked at, and reads moveTo / copyTo / delete
+     * headers when it commits: with the polled message gone, no header of the mail ever becomes a
+     * Camel header (and the server is not asked for the headers a second time). Never fails.
+     */
+    public void setAside(Exchange exchange) {
+        exchange.setProperty(POLLED_MAIL, exchange.getIn(MailMessage.class).getOriginalMessage());
+        exchange.setIn(new DefaultMessage(exchange));
+    }
+
     /** The mail exactly as the server holds it; kept on the exchange for the store and dead letters. */
     public byte[] readRaw(Exchange exchange) throws IOException, MessagingException {
-        MailMessage message = exchange.getIn(MailMessage.class);
+        jakarta.mail.Message polled = exchange.getProperty(POLLED_MAIL, jakarta.mail.Message.class);
         // No getSize() first: it would cost one more IMAP round trip per mail.
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-        message.getOriginalMessage().writeTo(out);
+        polled.writeTo(out);
         byte[] raw = out.toByteArray();
         exchange.setProperty(RAW_MAIL, raw);
         return raw;

@@ -21,9 +21,23 @@ public final class EventLog {
         this.jdbc = jdbc;
     }
 
+    /** An event to append. */
+    public record New(long requestId, String kind, String actor, Map<String, ?> details) {
+    }
+
     public void append(long requestId, String kind, String actor, Map<String, ?> details) {
-        jdbc.update("insert into request_event (request_id, kind, actor, details) values (?, ?, ?, ?)",
-                requestId, kind, actor, Json.write(details));
+        append(List.of(new New(requestId, kind, actor, details)));
+    }
+
+    /** Appends several events in one round trip, in order. */
+    public void append(List<New> entries) {
+        jdbc.batchUpdate("insert into request_event (request_id, kind, actor, details) values (?, ?, ?, ?)",
+                entries, entries.size(), (ps, e) -> {
+                    ps.setLong(1, e.requestId());
+                    ps.setString(2, e.kind());
+                    ps.setString(3, e.actor());
+                    ps.setString(4, Json.write(e.details()));
+                });
     }
 
     public List<Event> timeline(long requestId) {

@@ -27,21 +27,20 @@ public final class InboundStore {
      * key makes this call wait for that transaction: whichever commits first owns the mail.
      */
     public Long claim(ParsedMail mail, byte[] raw, Instant keepRawUntil) {
-        Long id = jdbc.query(
-                "insert into inbound_message (message_key, message_id, sender, subject, sent_at, in_reply_to, "
-                        + "new_text, quoted_text, signature, disposition, size_bytes, attachments, limit_reason, "
-                        + "problems) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        + "on conflict (message_key) do nothing returning id",
+        // One round trip: the record and its raw bytes, or nothing at all when the key is taken.
+        return jdbc.query(
+                "with claimed as (insert into inbound_message (message_key, message_id, sender, subject, sent_at, "
+                        + "in_reply_to, new_text, quoted_text, signature, disposition, size_bytes, attachments, "
+                        + "limit_reason, problems) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "on conflict (message_key) do nothing returning id) "
+                        + "insert into inbound_raw (inbound_id, raw, keep_until) select id, ?, ? from claimed "
+                        + "returning inbound_id",
                 rs -> rs.next() ? rs.getLong(1) : null,
                 mail.messageKey(), mail.messageId(), mail.fromAddress(), mail.subject(),
                 mail.sentAt() == null ? null : Timestamp.from(mail.sentAt()), mail.inReplyTo(),
                 mail.newText(), mail.quotedText(), mail.signature(), Disposition.PENDING.name(),
-                mail.sizeBytes(), Json.write(mail.attachments()), mail.limitReason(), Json.write(mail.problems()));
-        if (id != null) {
-            jdbc.update("insert into inbound_raw (inbound_id, raw, keep_until) values (?, ?, ?)",
-                    id, raw, Timestamp.from(keepRawUntil));
-        }
-        return id;
+                mail.sizeBytes(), Json.write(mail.attachments()), mail.limitReason(), Json.write(mail.problems()),
+                raw, Timestamp.from(keepRawUntil));
     }
 
     /** Records what the mail became, and the request it belongs to (null for noise). */

@@ -43,17 +43,19 @@ public final class RequestStore {
                         Instant receivedAt, LocalDate dueDate, double confidence, boolean review,
                         Map<String, ?> classification) {
         int year = receivedAt.atZone(ZoneOffset.UTC).getYear();
-        Integer number = jdbc.queryForObject(
-                "insert into reference_counter (year, last) values (?, 1) "
-                        + "on conflict (year) do update set last = reference_counter.last + 1 returning last",
-                Integer.class, year);
-        String reference = String.format("DSR-%d-%06d", year, number);
-        Long id = jdbc.queryForObject(
-                "insert into request (reference, type, status, language, requester_email, received_at, due_date, "
-                        + "confidence, review, classification) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
-                Long.class, reference, type.name(), status.name(), language, requesterEmail,
-                Timestamp.from(receivedAt), java.sql.Date.valueOf(dueDate), confidence, review,
-                Json.write(classification));
+        // One round trip: the next number of the year and the request under it.
+        Map.Entry<Long, String> created = jdbc.queryForObject(
+                "with counter as (insert into reference_counter (year, last) values (?, 1) on conflict (year) "
+                        + "do update set last = reference_counter.last + 1 returning year, last) "
+                        + "insert into request (reference, type, status, language, requester_email, received_at, "
+                        + "due_date, confidence, review, classification) "
+                        + "select 'DSR-' || year || '-' || lpad(last::text, 6, '0'), ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                        + "from counter returning id, reference",
+                (rs, n) -> Map.entry(rs.getLong(1), rs.getString(2)),
+                year, type.name(), status.name(), language, requesterEmail, Timestamp.from(receivedAt),
+                java.sql.Date.valueOf(dueDate), confidence, review, Json.write(classification));
+        long id = created.getKey();
+        String reference = created.getValue();
         return new Request(id, reference, type, status, language, requesterEmail, receivedAt, dueDate, 0);
     }
 
