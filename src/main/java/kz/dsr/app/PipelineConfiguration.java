@@ -77,7 +77,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 settings.integer("dsr.outbox.max-attempts", 1),
                 Duration.ofSeconds(settings.integer("dsr.outbox.backoff-initial-seconds", 1)),
                 Duration.ofSeconds(settings.integer("dsr.outbox.backoff-max-seconds", 1)),
-                Duration.ofSeconds(settings.integer("dsr.outbox.lease-seconds", 10))));
+                Duration.ofSeconds(settings.integer("dsr.outbox.lease-seconds", 1))));
         MailComposer composer = new MailComposer(new Templates(Path.of(settings.string("dsr.templates.dir"))),
                 settings.string("dsr.mail.support-address"), settings.string("dsr.mail.support-name"),
                 settings.string("dsr.mail.message-id-domain"));

@@ -82,7 +82,15 @@ public final class Settings {
         }
     }
 
+    /** Where the value of a key comes from: -D, the environment, or the file's line. */
     private String where(String key) {
+        if (System.getProperty(key) != null) {
+            return "-D" + key;
+        }
+        String env = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        if (System.getenv(env) != null) {
+            return "environment variable " + env;
+        }
         if (Files.isRegularFile(file)) {
             List<String> lines = readLines(file);
             for (int i = 0; i < lines.size(); i++) {

@@ -22,11 +22,13 @@ record Rules(
         Vocabulary vocabulary,
         List<Rule> rules,
         List<Guard> guards,
-        IdentifierWords identifiers) {
+        IdentifierWords identifiers,
+        Mood mood) {
 
     /** How matched rule weights become a type, a confidence and a review flag. */
     record Scoring(double subjectWeight, int window, int guardWindow, double minScore, double confidenceScale,
-            double reviewBelow, double reviewBelowDestructive, double closeRatio, List<Precedence> precedence) {
+            double reviewBelow, double reviewBelowDestructive, double closeRatio, List<Precedence> precedence,
+            double requestOverTopics) {
     }
 
     /** When {@code type} has at least {@code minScore}, it wins over every type in {@code over}. */
@@ -41,10 +43,12 @@ record Rules(
      * Negation. {@code before}/{@code after}: folded words that negate the next / previous cue;
      * {@code ignoreAfter}: folded word sequences after which a negation reports a wish not yet
      * done («до сих пор не удалён»); {@code transparent}: words the scope skips over;
-     * {@code modals}: concepts that pass a negation on to the next cue («не хочу удалять»).
+     * {@code modals}: concepts that pass a negation on to the next cue («не хочу удалять»);
+     * {@code notNegating}: folded phrases that start with a negation word but ask politely («не
+     * могли бы вы удалить»): no negation.
      */
     record Negation(Set<String> before, Set<String> after, List<String[]> ignoreAfter, int window,
-            Set<String> transparent, int[] modals) {
+            Set<String> transparent, int[] modals, List<String[]> notNegating) {
     }
 
     /** Kazakh morphology: the stemmer, converb endings and auxiliary verb stems. */
@@ -76,10 +80,13 @@ record Rules(
     /**
      * A pattern that shows the verb is not the intent (cart, review, hacked account ...). It
      * cancels matches of {@code cancels} types in its clause, in the whole mail, or — scope
-     * words — only the matches that use one of its words.
+     * words — only the matches that use one of its words. {@code except}: concepts whose words,
+     * covering the guard's own words, make them something else («әкемнің аты» is a patronymic, not
+     * a father). {@code review}: when the guard's words occur at all (even switched off by
+     * {@code unless}), a destructive type is reviewed.
      */
-    record Guard(String name, List<Part> parts, int[] unless, GuardScope scope, Set<RequestType> cancels,
-            double notDsr, Integer window, int line) {
+    record Guard(String name, List<Part> parts, int[] unless, int[] except, GuardScope scope,
+            Set<RequestType> cancels, double notDsr, Integer window, boolean review, int line) {
 
         boolean wholeMessage() {
             return scope == GuardScope.MESSAGE;
@@ -87,6 +94,25 @@ record Rules(
     }
 
     enum GuardScope { WORDS, CLAUSE, MESSAGE }
+
+    /**
+     * Questions and conditionals (see {@link MoodAnalyzer}). Concept ids: {@code conditional}
+     * opens an imagined case up to the next comma («если», "if", «егер»); {@code politeConditional}
+     * is politeness, not a condition ("if possible"); {@code howTo} and the {@code question}
+     * concept make a sentence a question; {@code requestQuestion} makes a question a polite
+     * request ("could you"); {@code policy} makes a sentence a question about the policy
+     * ("what happens"). {@code conditionalEndings}: folded Kazakh verb endings of the conditional
+     * (жой-сам). {@code cancels}: types whose matches in an imagined case or a policy question do
+     * not count; {@code policyCancels}: further types whose matches in a policy question do not count; {@code notDsr}: weight then added to NOT_DSR. {@code declarativeMin}: a
+     * destructive winner needs this much score from statements in the body, else review and its
+     * confidence is at most {@code askedConfidenceMax};
+     * {@code closeRatioDestructive}: review a destructive winner when a non-destructive type
+     * scores this fraction of it. A concept id of -1 means the list is not used.
+     */
+    record Mood(int conditional, int politeConditional, int question, int howTo, int requestQuestion, int policy,
+            List<String> conditionalEndings, Set<RequestType> cancels, Set<RequestType> policyCancels, double notDsr,
+            double declarativeMin, double askedConfidenceMax, double closeRatioDestructive) {
+    }
 
     /** Words the identifier extractor needs. */
     record IdentifierWords(List<String> orderWords, List<String> orderMarkers, Map<String, Integer> fieldConcepts,

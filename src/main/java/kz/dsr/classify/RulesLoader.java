@@ -72,7 +72,7 @@ final class RulesLoader {
             throw new IllegalArgumentException(file + ", line 1: the file is empty");
         }
         Map<String, Node> top = map(root, "the file", Set.of("version", "reloadCheckSeconds", "scoring", "text",
-                "negation", "kazakh", "language", "concepts", "rules", "guards", "identifiers"));
+                "negation", "kazakh", "language", "concepts", "rules", "guards", "identifiers", "mood"));
         int reload = integer(required(top, "reloadCheckSeconds", root), 0, 86_400);
 
         Map<String, Node> k = map(required(top, "kazakh", root), "kazakh",
@@ -117,16 +117,17 @@ final class RulesLoader {
                 guards.add(guard(g, vocabulary));
             }
         }
+        Rules.Mood mood = top.containsKey("mood") ? mood(top.get("mood"), vocabulary) : null;
         Vocabulary built = vocabulary.build();
         return new Rules(file, reload, scoring, textSettings, negation, kazakh, language, built,
-                List.copyOf(rules), List.copyOf(guards), identifiers);
+                List.copyOf(rules), List.copyOf(guards), identifiers, mood);
     }
 
     // ---- sections ----
 
     private Rules.Scoring scoring(Node node) {
         Map<String, Node> m = map(node, "scoring", Set.of("subjectWeight", "window", "guardWindow", "minScore",
-                "confidenceScale", "reviewBelow", "reviewBelowDestructive", "closeRatio", "precedence"));
+                "confidenceScale", "reviewBelow", "reviewBelowDestructive", "closeRatio", "precedence", "requestOverTopics"));
         List<Rules.Precedence> precedence = new ArrayList<>();
         Node p = m.get("precedence");
         if (p != null) {
@@ -149,7 +150,45 @@ final class RulesLoader {
                 number(required(m, "reviewBelow", node), 0, 1),
                 number(required(m, "reviewBelowDestructive", node), 0, 1),
                 number(required(m, "closeRatio", node), 0, 1),
-                List.copyOf(precedence));
+                List.copyOf(precedence),
+                m.containsKey("requestOverTopics") ? number(m.get("requestOverTopics"), 0, 100) : Double.MAX_VALUE);
+    }
+
+    private Rules.Mood mood(Node node, Vocabulary.Builder vocabulary) {
+        Map<String, Node> m = map(node, "mood", Set.of("conditional", "politeConditional", "question", "howTo",
+                "requestQuestion", "policy", "conditionalEndings", "cancels", "policyCancels", "notDsr", "declarativeMin", "askedConfidenceMax",
+                "closeRatioDestructive"));
+        List<String> endings = new ArrayList<>();
+        if (m.containsKey("conditionalEndings")) {
+            for (String e : strings(m.get("conditionalEndings"))) {
+                endings.add(TextForms.fold(TextForms.lower(e.trim())));
+            }
+        }
+        Set<RequestType> cancels = EnumSet.noneOf(RequestType.class);
+        if (m.containsKey("cancels")) {
+            for (Node t : list(m.get("cancels"), "cancels")) {
+                cancels.add(type(t));
+            }
+        }
+        Set<RequestType> policyCancels = EnumSet.noneOf(RequestType.class);
+        if (m.containsKey("policyCancels")) {
+            for (Node t : list(m.get("policyCancels"), "policyCancels")) {
+                policyCancels.add(type(t));
+            }
+        }
+        return new Rules.Mood(optionalConcept(m, "conditional", vocabulary),
+                optionalConcept(m, "politeConditional", vocabulary), optionalConcept(m, "question", vocabulary),
+                optionalConcept(m, "howTo", vocabulary), optionalConcept(m, "requestQuestion", vocabulary),
+                optionalConcept(m, "policy", vocabulary), List.copyOf(endings), Set.copyOf(cancels), Set.copyOf(policyCancels),
+                m.containsKey("notDsr") ? number(m.get("notDsr"), 0, 100) : 0,
+                m.containsKey("declarativeMin") ? number(m.get("declarativeMin"), 0, 100) : 0,
+                m.containsKey("askedConfidenceMax") ? number(m.get("askedConfidenceMax"), 0, 1) : 1,
+                m.containsKey("closeRatioDestructive") ? number(m.get("closeRatioDestructive"), 0, 1) : 1);
+    }
+
+    private int optionalConcept(Map<String, Node> m, String key, Vocabulary.Builder vocabulary) {
+        Node n = m.get(key);
+        return n == null ? -1 : conceptId(n, scalar(n), vocabulary);
     }
 
     private Rules.TextSettings textSettings(Node node) {
@@ -160,7 +199,13 @@ final class RulesLoader {
 
     private Rules.Negation negation(Node node, Vocabulary.Builder vocabulary) {
         Map<String, Node> m = map(node, "negation",
-                Set.of("before", "after", "ignoreAfter", "window", "transparent", "modals"));
+                Set.of("before", "after", "ignoreAfter", "window", "transparent", "modals", "notNegating"));
+        List<String[]> notNegating = new ArrayList<>();
+        if (m.containsKey("notNegating")) {
+            for (String phrase : strings(m.get("notNegating"))) {
+                notNegating.add(TextForms.fold(TextForms.lower(phrase.trim())).split("\\s+"));
+            }
+        }
         List<String[]> ignore = new ArrayList<>();
         for (String phrase : strings(required(m, "ignoreAfter", node))) {
             ignore.add(TextForms.fold(TextForms.lower(phrase.trim())).split("\\s+"));
@@ -171,7 +216,7 @@ final class RulesLoader {
         }
         return new Rules.Negation(foldedSet(required(m, "before", node)), foldedSet(required(m, "after", node)),
                 List.copyOf(ignore), integer(required(m, "window", node), 1, 10), foldedSet(required(m, "transparent", node)),
-                modals.stream().mapToInt(Integer::intValue).toArray());
+                modals.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(notNegating));
     }
 
     private Rules.LanguageWords language(Node node) {
@@ -255,7 +300,8 @@ final class RulesLoader {
     }
 
     private Rules.Guard guard(Node node, Vocabulary.Builder vocabulary) {
-        Map<String, Node> m = map(node, "guard", Set.of("name", "all", "unless", "scope", "cancels", "notDsr", "window"));
+        Map<String, Node> m = map(node, "guard", Set.of("name", "all", "unless", "except", "scope", "cancels", "notDsr", "window",
+                "review"));
         String scope = m.containsKey("scope") ? scalar(m.get("scope")) : "clause";
         if (!Set.of("words", "clause", "message").contains(scope)) {
             throw error(m.get("scope"), "scope must be words, clause or message");
@@ -272,15 +318,23 @@ final class RulesLoader {
                 unless.add(conceptId(u, scalar(u), vocabulary));
             }
         }
+        List<Integer> except = new ArrayList<>();
+        if (m.containsKey("except")) {
+            for (Node u : list(m.get("except"), "except")) {
+                except.add(conceptId(u, scalar(u), vocabulary));
+            }
+        }
+        boolean review = m.containsKey("review") && bool(m.get("review"));
         double notDsr = m.containsKey("notDsr") ? number(m.get("notDsr"), 0, 100) : 0;
-        if (cancels.isEmpty() && notDsr == 0) {
+        if (cancels.isEmpty() && notDsr == 0 && !review) {
             throw error(node, "a guard needs cancels or notDsr");
         }
         Integer window = m.containsKey("window") ? integer(m.get("window"), 0, 100) : null;
         return new Rules.Guard(scalar(required(m, "name", node)), parts(required(m, "all", node), vocabulary),
                 unless.stream().mapToInt(Integer::intValue).toArray(),
+                except.stream().mapToInt(Integer::intValue).toArray(),
                 Rules.GuardScope.valueOf(scope.toUpperCase(Locale.ROOT)), Set.copyOf(cancels),
-                notDsr, window, line(node));
+                notDsr, window, review, line(node));
     }
 
     /** ["delete", "not send|come", ...] */

@@ -53,12 +53,17 @@ final class Scorer {
 
         // 2. Guards cancel matches of the types they name and push toward NOT_DSR.
         Map<RequestType, Double> score = new EnumMap<>(RequestType.class);
+        String reviewGuard = null;
         for (Rules.Guard guard : rules.guards()) {
             List<Match> hits = new ArrayList<>();
             int window = guard.window() != null ? guard.window() : (guard.wholeMessage() ? 1000 : scoring.guardWindow());
             for (Section s : sections) {
                 find(guard.parts(), s, window, guard.wholeMessage() ? Scope.SENTENCE : Scope.CLAUSE, hits,
                         rules.vocabulary());
+            }
+            hits.removeIf(h -> covered(guard.except(), h));
+            if (guard.review() && !hits.isEmpty() && reviewGuard == null) {
+                reviewGuard = guard.name() + " " + quote(hits.get(0)) + " (line " + guard.line() + ")";
             }
             hits.removeIf(h -> unlessPresent(guard, h, sections));
             if (hits.isEmpty()) {
@@ -91,7 +96,42 @@ final class Scorer {
             evidence.add(e.toString());
         }
 
+        // 2b. A destructive wish only imagined («если я удалю аккаунт») or asked about as policy
+        // («что будет с данными после удаления?») is no request: its matches do not count.
+        Rules.Mood mood = rules.mood();
+        if (mood != null && !mood.cancels().isEmpty()) {
+            Match example = null;
+            int cancelled = 0;
+            for (int r = 0; r < rules.rules().size(); r++) {
+                RequestType type = rules.rules().get(r).type();
+                boolean imaginedCancels = mood.cancels().contains(type);
+                if (!imaginedCancels && !mood.policyCancels().contains(type)) {
+                    continue;
+                }
+                List<Match> ms = ruleMatches.get(r);
+                for (int i = ms.size() - 1; i >= 0; i--) {
+                    Match m = ms.get(i);
+                    if (imaginedCancels ? imagined(m) : inPolicyQuestion(m)) {
+                        example = m;
+                        ms.remove(i);
+                        cancelled++;
+                    }
+                }
+            }
+            if (cancelled > 0) {
+                StringBuilder e = new StringBuilder("mood: ").append(quote(example))
+                        .append(" is imagined or asked about (if / question on the policy), not requested: cancels its matches");
+                if (mood.notDsr() > 0) {
+                    score.merge(RequestType.NOT_DSR, mood.notDsr(), Double::sum);
+                    e.append(", NOT_DSR +").append(fmt(mood.notDsr()));
+                }
+                evidence.add(e.toString());
+            }
+        }
+
         // 3. Surviving rules add their weight (a subject match counts subjectWeight of it).
+        // Weight from statements in the body (not questions) is summed apart for the review of destructive types.
+        Map<RequestType, Double> stated = new EnumMap<>(RequestType.class);
         List<String> ruleEvidence = new ArrayList<>();
         for (int r = 0; r < rules.rules().size(); r++) {
             Rules.Rule rule = rules.rules().get(r);
@@ -102,6 +142,12 @@ final class Scorer {
                     inBody = m;
                 } else if (m.section == subject && inSubject == null) {
                     inSubject = m;
+                }
+            }
+            for (Match m : ruleMatches.get(r)) {
+                if (m.section == body && !asked(m)) {
+                    stated.merge(rule.type(), rule.weight(), Double::sum);
+                    break;
                 }
             }
             if (inBody != null) {
@@ -132,6 +178,22 @@ final class Scorer {
             if (e.getValue() >= scoring.minScore() && e.getValue() > best) {
                 winner = e.getKey();
                 best = e.getValue();
+            }
+        }
+        // A data request stated in the body and left standing by every guard wins over the
+        // ordinary support topics of the same mail (an order, a payment): LABELS.md.
+        if (winner == RequestType.NOT_DSR) {
+            RequestType request = null;
+            for (Map.Entry<RequestType, Double> e : stated.entrySet()) {
+                if (e.getKey() != RequestType.NOT_DSR && e.getValue() >= scoring.requestOverTopics()
+                        && (request == null || score.get(e.getKey()) > score.get(request))) {
+                    request = e.getKey();
+                }
+            }
+            if (request != null) {
+                evidence.add("a stated " + request + " request wins over the support topics (NOT_DSR " + fmt(best) + ")");
+                winner = request;
+                best = score.get(request);
             }
         }
         Set<RequestType> outranked = Set.of();
@@ -190,6 +252,20 @@ final class Scorer {
         if (runnerUp != null && ratio >= scoring.closeRatio()) {
             review = true;
             evidence.add("review: " + runnerUp + " " + fmt(second) + " close to " + winner + " " + fmt(top));
+        } else if (mood != null && winner.isDestructive() && runnerUp != null && !runnerUp.isDestructive()
+                && ratio >= mood.closeRatioDestructive()) {
+            review = true;
+            evidence.add("review: " + runnerUp + " " + fmt(second) + " behind the destructive " + winner + " " + fmt(top));
+        }
+        if (reviewGuard != null && winner.isDestructive()) {
+            review = true;
+            evidence.add("review: another person is named, guard " + reviewGuard);
+        }
+        if (mood != null && winner.isDestructive() && stated.getOrDefault(winner, 0.0) < mood.declarativeMin()) {
+            review = true;
+            confidence = Math.min(confidence, mood.askedConfidenceMax());
+            evidence.add("review: " + winner + " stated in the body only " + fmt(stated.getOrDefault(winner, 0.0))
+                    + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
         return new Decision(winner, confidence, review, evidence);
     }
@@ -208,14 +284,95 @@ final class Scorer {
         return false;
     }
 
+    /**
+     * The guard's clause holds the rule match. A match that shares the guard's verb but names its
+     * own object in another clause of the same sentence («удалите отзыв и мои данные») is a second
+     * wish and escapes the guard.
+     */
     private static boolean sameClause(Match guard, Match rule) {
         if (guard.section != rule.section) {
             return false;
         }
         int clause = guard.clauseOf(0);
+        int sentence = guard.section.tokens[guard.starts[0]].sentence;
+        boolean inClause = false;
+        boolean sharesWords = sharesWords(guard, rule);
         for (int p = 0; p < rule.starts.length; p++) {
-            if (rule.clauseOf(p) == clause) {
+            Token t = rule.section.tokens[rule.starts[p]];
+            if (t.clause == clause) {
+                inClause = true;
+            } else if (sharesWords && t.sentence == sentence && !partOfGuard(guard, rule.starts[p], rule.ends[p])) {
+                return false;
+            }
+        }
+        return inClause;
+    }
+
+    private static boolean partOfGuard(Match guard, int start, int end) {
+        for (int g = 0; g < guard.starts.length; g++) {
+            if (guard.starts[g] <= end && start <= guard.ends[g]) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Some word of the match lies in an imagined case or in a question about the policy. */
+    private static boolean imagined(Match m) {
+        Section s = m.section;
+        if (s.hypothetical == null) {
+            return false;
+        }
+        for (int p = 0; p < m.starts.length; p++) {
+            if (s.policy[s.tokens[m.starts[p]].sentence]) {
+                return true;
+            }
+            for (int k = m.starts[p]; k <= m.ends[p]; k++) {
+                if (s.hypothetical[k]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Some word of the match lies in a question about the policy. */
+    private static boolean inPolicyQuestion(Match m) {
+        Section s = m.section;
+        if (s.policy == null) {
+            return false;
+        }
+        for (int p = 0; p < m.starts.length; p++) {
+            if (s.policy[s.tokens[m.starts[p]].sentence]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Some word of the match lies in a question («Как удалить аккаунт?»). */
+    private static boolean asked(Match m) {
+        Section s = m.section;
+        if (s.question == null) {
+            return false;
+        }
+        for (int p = 0; p < m.starts.length; p++) {
+            if (s.question[s.tokens[m.starts[p]].sentence]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A word of the hit is part of a longer expression of one of {@code concepts} («әкемнің аты»). */
+    private static boolean covered(int[] concepts, Match hit) {
+        for (int c : concepts) {
+            for (Section.Occurrence o : hit.section.occurrences(c)) {
+                for (int p = 0; p < hit.starts.length; p++) {
+                    if (o.start() <= hit.starts[p] && hit.ends[p] <= o.end() && o.end() > o.start()) {
+                        return true;
+                    }
+                }
             }
         }
         return false;

@@ -13,6 +13,12 @@ final class Section {
     final String text;
     final Token[] tokens;
     final List<Occurrence>[] byConcept;
+    /** Set by {@link MoodAnalyzer} (null when the rules have no mood section). Per token: inside an imagined case («если я удалю»). */
+    boolean[] hypothetical;
+    /** Per sentence: a question (not a polite request). */
+    boolean[] question;
+    /** Per sentence: a question about the policy («что будет, если ...?», "do you delete ..."). */
+    boolean[] policy;
 
     @SuppressWarnings("unchecked")
     Section(String text, Token[] tokens, int conceptCount) {

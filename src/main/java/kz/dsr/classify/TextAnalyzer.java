@@ -152,7 +152,7 @@ final class TextAnalyzer {
                 t.folded = t.lower;
                 t.enKey = Stemmers.english(t.lower);
                 if (useTranslit) {
-                    String cyr = TextForms.translit(t.lower);
+                    String cyr = TextForms.translit(t.lower, kazakh);
                     t.translitFolded = TextForms.fold(cyr);
                     t.ruKey = TextForms.fold(Stemmers.russian(cyr));
                     if (kazakh) {
@@ -200,6 +200,9 @@ final class TextAnalyzer {
                 negated |= tokens[k].negated;
             }
             section.add(new Section.Occurrence(f[0], f[1], f[2], negated));
+        }
+        if (rules.mood() != null) {
+            MoodAnalyzer.mark(section, rules.mood(), vocabulary);
         }
         return section;
     }
@@ -279,6 +282,9 @@ final class TextAnalyzer {
             // Kazakh negates with endings and «емес»/«жоқ» after the verb; its «не» means "what".
             boolean before = !(kazakh && !t.latin) && (negation.before().contains(w)
                     || (!kazakh && t.translitFolded != null && negation.before().contains(t.translitFolded)));
+            if (before && startsPhrase(tokens, i, negation.notNegating())) {
+                continue;
+            }
             if (before) {
                 if (!afterIgnored(tokens, i, negation)) {
                     scopeForward(tokens, i, cue, modal, negation);
@@ -352,6 +358,24 @@ final class TextAnalyzer {
             }
             budget--;
         }
+    }
+
+    /** «не могли бы вы ...»: a polite request that starts with a negation word. */
+    private static boolean startsPhrase(Token[] tokens, int i, List<String[]> phrases) {
+        for (String[] phrase : phrases) {
+            if (i + phrase.length > tokens.length) {
+                continue;
+            }
+            boolean all = true;
+            for (int k = 0; k < phrase.length && all; k++) {
+                Token t = tokens[i + k];
+                all = t.sentence == tokens[i].sentence && phrase[k].equals(t.latin ? t.lower : t.folded);
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** «до сих пор не», "still not", «әлі ... жоқ»: the negation reports a wish not yet done. */

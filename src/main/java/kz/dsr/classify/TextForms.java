@@ -65,7 +65,15 @@ final class TextForms {
 
     /** Latin-letter Russian/Kazakh (lower case) as Cyrillic; the result is meant to be folded. */
     static String translit(String latinLower) {
-        String s = latinLower;
+        return translit(latinLower, false);
+    }
+
+    /**
+     * As {@link #translit(String)}; in Kazakh mail a "j" is «ж» (jarnama, joiynyz, jeke), not the
+     * «я/ю/ё» or «й» of Russian translit.
+     */
+    static String translit(String latinLower, boolean kazakh) {
+        String s = kazakh ? latinLower.replace('j', 'ž') : latinLower;
         StringBuilder b = new StringBuilder(s.length());
         int i = 0;
         while (i < s.length()) {
@@ -93,6 +101,7 @@ final class TextForms {
                 case 'd' -> "д";
                 case 'e' -> "е";
                 case 'z' -> "з";
+                case 'ž' -> "ж";
                 case 'i', 'ı', 'í' -> "и";
                 case 'y', 'j' -> "ы";
                 case 'k', 'q' -> "к";

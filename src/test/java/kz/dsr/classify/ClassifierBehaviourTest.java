@@ -248,4 +248,147 @@ class ClassifierBehaviourTest {
             pool.shutdownNow();
         }
     }
+
+    // ---- mood: questions and imagined cases ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Если я удалю аккаунт, вы удалите мои данные?",
+        "Что будет с моими данными если я удалю приложение?",
+        "What happens to my data if I delete my account?",
+        "If I close my account, can I reopen it later?",
+        "Do you delete user data after a year of inactivity?",
+        "Тіркелгімді жойсам, менің бонустарым не болады?",
+        "Қосымшаны өшірсем, деректерім сақтала ма?",
+        "Esli ya udalyu akkaunt, bonusy sgorayut?",
+        "Если я поменяю номер телефона, бонусы сохранятся?",
+    })
+    void anImaginedOrPolicyQuestionIsNotADestructiveRequest(String body) {
+        Classification c = classify(body);
+        assertEquals(RequestType.NOT_DSR, c.type(), body + " → " + c.evidence());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("mood:")), "mood shows in the evidence");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Как удалить аккаунт?|ERASURE",
+        "Можно ли удалить мой профиль?|ERASURE",
+        "Подскажите как удалить свой аккаунт|ERASURE",
+        "How do I delete my account?|ERASURE",
+        "Аккаунтымды қалай жоюға болады?|ERASURE",
+        "Как исправить фамилию в профиле?|RECTIFICATION",
+    })
+    void aHowToQuestionKeepsItsTypeButIsReviewedWithLowConfidence(String body, RequestType want) {
+        Classification c = classify(body);
+        assertEquals(want, c.type(), body + " → " + c.evidence());
+        assertTrue(c.review(), body + " must be reviewed: " + c.evidence());
+        assertTrue(c.confidence() <= 0.5, body + " confidence " + c.confidence());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Удалите, пожалуйста, мой аккаунт, если это возможно.",
+        "Please delete my account if you can.",
+        "Delete my data if you still have it.",
+        "Could you delete my account please?",
+        "Не могли бы вы удалить мой профиль?",
+        "Егер мүмкін болса, аккаунтымды жойыңыз.",
+        "Аккаунтымды жойып берсеңіз.",
+    })
+    void aPoliteIfOrQuestionIsStillARequest(String body) {
+        Classification c = classify(body);
+        assertEquals(RequestType.ERASURE, c.type(), body + " → " + c.evidence());
+        assertFalse(c.review(), body + " needs no review: " + c.evidence());
+    }
+
+    @Test
+    void aQuestionBesideAStatedRequestDoesNotCancelIt() {
+        Classification c = classify("Убедительно прошу: сотрите мой профиль. Что будет с бонусами?");
+        assertEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
+        assertFalse(c.review(), c.evidence().toString());
+    }
+
+    // ---- third parties ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "My husband wants his account deleted, he asked me to write.",
+        "My son created an account, he is now abroad and asked me to delete his profile.",
+        "I'm writing on behalf of my client, who requests deletion of all his personal data.",
+        "As attorney for Ms. Lee, I request a copy of all data you hold on my client.",
+        "Күйеуім аккаунтын жоюды сұрап жатыр.",
+        "Ұлымның профилін жойыңызшы.",
+        "Әкемнің нөмірін базаларыңыздан өшіріңіз.",
+        "Адвокат ретінде клиентімнің деректерінің көшірмесін сұраймын.",
+        "Я юрист, представляю интересы клиента, требую удалить его персональные данные.",
+        "Moi muj hochet udalit svoi akkaunt",
+    })
+    void anotherPersonsDataIsNotDsr(String body) {
+        assertType(RequestType.NOT_DSR, body);
+    }
+
+    @Test
+    void aParentOfAMinorMayAskButIsReviewed() {
+        Classification c = classify("My son is 12 years old, please delete his account.");
+        assertEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
+        assertTrue(c.review(), c.evidence().toString());
+    }
+
+    @Test
+    void aFieldNamedAfterARelativeIsNoRelative() {
+        assertType(RequestType.RECTIFICATION, "Профильде әкемнің аты жоқ, қосып беріңізші.");
+        assertType(RequestType.ERASURE, "Under Article 17 I request the erasure of all personal data relating to me.");
+    }
+
+    // ---- guards stay in their clause; requests beat topics ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Удалите отзыв и мои данные",
+        "Удалите мой комментарий под товаром и заодно мой аккаунт.",
+        "Пікірімді өшіріңіз, сондай-ақ барлық деректерімді жойыңыз.",
+        "Delete the comment I left and delete my data as well.",
+    })
+    void aSecondClauseNamingMyDataEscapesTheGuard(String body) {
+        assertType(RequestType.ERASURE, body);
+    }
+
+    @Test
+    void theGuardStillCoversItsOwnClause() {
+        assertType(RequestType.NOT_DSR, "Удалите отзыв, который я оставил вчера.");
+    }
+
+    @Test
+    void aStatedRequestWinsOverSupportTopics() {
+        assertType(RequestType.MARKETING_OPT_OUT, "Не присылайте мне акции и скидки, только чеки по заказам.");
+    }
+
+    // ---- the safety net ----
+
+    @Test
+    void aDestructiveTypeFromTheSubjectOnlyIsReviewed() {
+        Classification c = classifier.classify("Удалить аккаунт", "Здравствуйте, сделайте это побыстрее.");
+        if (c.type().isDestructive()) {
+            assertTrue(c.review(), c.evidence().toString());
+        }
+    }
+
+    @Test
+    void aNonDestructiveCompetitorCloseBehindADestructiveTypeAsksForReview() {
+        Classification c = classify("Удалите аккаунт, иначе обращусь в суд.");
+        assertEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
+        assertTrue(c.review(), c.evidence().toString());
+    }
+
+    @Test
+    void aStopWithoutATimeBesideAnAccessQuestionIsNeverDestructive() {
+        Classification c = classify("Please stop processing my data and tell me what you hold.");
+        assertFalse(c.type().isDestructive() && !c.review(), c.type() + " " + c.evidence());
+    }
+
+    @Test
+    void kazakhTranslitReadsJAsZhe() {
+        assertType(RequestType.MARKETING_OPT_OUT, "Magan jarnama jibermeniz");
+        assertType(RequestType.ERASURE, "Salemetsiz be! Menin akkauntymdy jane derekterimdi joiynyzdarshy.");
+    }
 }

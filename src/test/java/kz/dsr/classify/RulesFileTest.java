@@ -76,11 +76,20 @@ class RulesFileTest {
 
     @Test
     void aRuleNamingAnUnknownConceptNamesFileAndLine() throws IOException {
-        int line = lineOf("  - {type: ERASURE, weight: 3, all: [delete, account]}");
+        int line = lineOf("  - {type: ERASURE, weight: 3, all: [delete, account]");
         Path file = withLine(line, "  - {type: ERASURE, weight: 3, all: [delte, account]}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Classifier.fromFile(file));
         assertNamesFileAndLine(e, file, line);
         assertTrue(e.getMessage().contains("unknown concept 'delte'"), e.getMessage());
+    }
+
+    @Test
+    void aMoodListNamingAnUnknownConceptNamesFileAndLine() throws IOException {
+        int line = lineOf("  howTo: how_to");
+        Path file = withLine(line, "  howTo: how_too");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Classifier.fromFile(file));
+        assertNamesFileAndLine(e, file, line);
+        assertTrue(e.getMessage().contains("unknown concept 'how_too'"), e.getMessage());
     }
 
     @Test
@@ -93,7 +102,7 @@ class RulesFileTest {
         assertNamesFileAndLine(assertThrows(IllegalArgumentException.class, () -> Classifier.fromFile(notANumber)),
                 notANumber, window);
 
-        int rule = lineOf("  - {type: ERASURE, weight: 3, all: [delete, account]}");
+        int rule = lineOf("  - {type: ERASURE, weight: 3, all: [delete, account]");
         Path badType = withLine(rule, "  - {type: ERASE, weight: 3, all: [delete, account]}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Classifier.fromFile(badType));
         assertNamesFileAndLine(e, badType, rule);

@@ -1,0 +1,111 @@
+package kz.dsr.classify;
+
+/**
+ * Finds where a mail only asks about or imagines an action instead of asking for it: sentences
+ * that are questions («Как удалить аккаунт?», "how do I ..."), questions about the policy («Что
+ * будет с данными, если я удалю приложение?», "do you delete ...?"), and imagined cases («если я
+ * удалю аккаунт», "if I delete", Kazakh «жойсам»). The word lists are concepts of the rules file
+ * (section {@code mood}); the {@link Scorer} uses the marks to cancel destructive matches or to ask
+ * for review.
+ */
+final class MoodAnalyzer {
+
+    private MoodAnalyzer() {
+    }
+
+    static void mark(Section s, Rules.Mood mood, Vocabulary vocabulary) {
+        Token[] tokens = s.tokens;
+        int sentences = tokens.length == 0 ? 0 : tokens[tokens.length - 1].sentence + 1;
+        boolean[] question = new boolean[sentences];
+        boolean[] request = new boolean[sentences];
+        boolean[] policy = new boolean[sentences];
+        boolean[] hypothetical = new boolean[tokens.length];
+        markSentences(s, mood.question(), question);
+        markSentences(s, mood.howTo(), question);
+        markSentences(s, mood.requestQuestion(), request);
+        markSentences(s, mood.policy(), policy);
+
+        // «если можно», "if possible": politeness, no imagined case.
+        boolean[] polite = new boolean[tokens.length];
+        if (mood.politeConditional() >= 0) {
+            for (Section.Occurrence o : s.occurrences(mood.politeConditional())) {
+                for (int k = o.start(); k <= o.end(); k++) {
+                    polite[k] = true;
+                }
+            }
+        }
+        // «если», "if", «егер»: the imagined case runs to the next comma, question mark or sentence end.
+        if (mood.conditional() >= 0) {
+            for (Section.Occurrence o : s.occurrences(mood.conditional())) {
+                if (polite[o.start()]) {
+                    continue;
+                }
+                for (int k = o.start(); k < tokens.length; k++) {
+                    Token t = tokens[k];
+                    if (k > o.end() && (t.pauseBefore || t.punctuation || t.sentence != tokens[o.start()].sentence)) {
+                        break;
+                    }
+                    hypothetical[k] = true;
+                }
+            }
+        }
+        // Kazakh «аккаунтты жойсам»: a verb in the conditional closes the imagined case it ends.
+        if (!mood.conditionalEndings().isEmpty()) {
+            for (int c = 0; c < vocabulary.size(); c++) {
+                if (!vocabulary.negatable(c)) {
+                    continue;
+                }
+                for (Section.Occurrence o : s.occurrences(c)) {
+                    for (int k = o.start(); k <= o.end(); k++) {
+                        if (conditionalVerb(tokens[k], mood)) {
+                            int from = k;
+                            while (from > 0 && !tokens[from].pauseBefore && !tokens[from - 1].punctuation
+                                    && tokens[from - 1].sentence == tokens[k].sentence) {
+                                from--;
+                            }
+                            for (int j = from; j <= k; j++) {
+                                hypothetical[j] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // A question holding an imagined case asks what would happen: a question about the policy.
+        for (int k = 0; k < tokens.length; k++) {
+            int sentence = tokens[k].sentence;
+            if (hypothetical[k] && question[sentence] && !request[sentence]) {
+                policy[sentence] = true;
+            }
+        }
+        for (int i = 0; i < sentences; i++) {
+            question[i] &= !request[i];
+        }
+        s.hypothetical = hypothetical;
+        s.question = question;
+        s.policy = policy;
+    }
+
+    private static void markSentences(Section s, int concept, boolean[] out) {
+        if (concept < 0) {
+            return;
+        }
+        for (Section.Occurrence o : s.occurrences(concept)) {
+            out[s.tokens[o.start()].sentence] = true;
+        }
+    }
+
+    /** жой-сам, өшір-се: a Kazakh verb form of the conditional (-саңыз is a polite request: not listed). */
+    private static boolean conditionalVerb(Token t, Rules.Mood mood) {
+        if (t.kkStems == null || t.punctuation) {
+            return false;
+        }
+        String form = t.translitFolded != null ? t.translitFolded : t.folded;
+        for (String e : mood.conditionalEndings()) {
+            if (form.length() > e.length() + 2 && form.endsWith(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
