@@ -47,7 +47,6 @@ create table inbound_message (
     request_id    bigint references request (id)
 );
 create index inbound_message_request on inbound_message (request_id);
-create index inbound_message_sender_time on inbound_message (sender, received_at);
 
 -- The raw MIME, kept for dsr.store.raw-mail-retention-days, then purged by the retention timer.
 create table inbound_raw (

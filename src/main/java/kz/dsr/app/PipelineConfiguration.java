@@ -18,6 +18,7 @@ import kz.dsr.intake.MailParser;
 import kz.dsr.intake.MailboxAdapter;
 import kz.dsr.intake.NoiseDetector;
 import kz.dsr.notify.MailComposer;
+import kz.dsr.notify.SmtpSender;
 import kz.dsr.notify.Templates;
 import kz.dsr.request.Deadlines;
 import kz.dsr.store.DeadLetters;
@@ -108,5 +109,15 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("mailIntake", intake);
         registry.bind("mailComposer", composer);
         registry.bind("outbox", outbox);
+        SmtpSender smtp = new SmtpSender(settings.string("dsr.mail.smtp.protocol"), settings.string("dsr.mail.smtp.host"),
+                settings.integer("dsr.mail.smtp.port", 1), settings.string("dsr.mail.smtp.username"),
+                settings.string("dsr.mail.smtp.password"), settings.integer("dsr.mail.smtp.timeout-ms", 1000));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                smtp.close();
+            }
+        });
+        registry.bind("smtpSender", smtp);
     }
 }
