@@ -67,7 +67,7 @@ final class LanguageDetector {
         if (cyrillic >= latin) {
             return new Detected(kk > ru ? "kk" : "ru", false);
         }
-        if (en >= translitRu + translitKk) {
+        if (en > translitRu + translitKk || translitRu + translitKk == 0) {   // a tie ("spam zhibermenizder") reads as translit
             return new Detected("en", false);
         }
         return new Detected(translitKk > translitRu ? "kk" : "ru", true);

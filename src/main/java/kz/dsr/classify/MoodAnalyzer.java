@@ -49,6 +49,27 @@ final class MoodAnalyzer {
                 }
             }
         }
+        // «возможно, потом удалю», "I might delete it later", «бәлкім, кейін жоямын»: the sender's own
+        // maybe or later action, not a request: imagined from the word to the end of its clause.
+        // Not in questions («возможно ли удалить?» asks for it).
+        if (mood.hypothetical() >= 0) {
+            boolean[] asked = new boolean[sentences];
+            markSentences(s, mood.question(), asked);
+            markSentences(s, mood.howTo(), asked);
+            for (Section.Occurrence o : s.occurrences(mood.hypothetical())) {
+                Token first = tokens[o.start()];
+                if (polite[o.start()] || asked[first.sentence]) {
+                    continue;
+                }
+                for (int k = o.start(); k < tokens.length; k++) {
+                    Token t = tokens[k];
+                    if (t.sentence != first.sentence || t.clause != first.clause) {
+                        break;
+                    }
+                    hypothetical[k] = true;
+                }
+            }
+        }
         // Kazakh «аккаунтты жойсам»: a verb in the conditional closes the imagined case it ends.
         if (!mood.conditionalEndings().isEmpty()) {
             for (int c = 0; c < vocabulary.size(); c++) {

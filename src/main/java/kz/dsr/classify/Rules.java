@@ -107,11 +107,17 @@ record Rules(
      * destructive winner needs this much score from statements in the body, else review and its
      * confidence is at most {@code askedConfidenceMax};
      * {@code closeRatioDestructive}: review a destructive winner when a non-destructive type
-     * scores this fraction of it. A concept id of -1 means the list is not used.
+     * scores this fraction of it. {@code hypothetical}: a maybe / a later action of the sender's own
+     * («возможно, потом удалю», "I might delete later") makes the rest of its clause imagined;
+     * {@code keep}: a negated cue of this concept («пока ничего не удаляйте») reviews a destructive
+     * winner and adds {@code keepBonus} to the strongest other data request; {@code personal}: a mail
+     * no rule matched that names the sender's own data, account or number is reviewed, not a
+     * confident NOT_DSR. A concept id of -1 means the list is not used.
      */
     record Mood(int conditional, int politeConditional, int question, int howTo, int requestQuestion, int policy,
             List<String> conditionalEndings, Set<RequestType> cancels, Set<RequestType> policyCancels, double notDsr,
-            double declarativeMin, double askedConfidenceMax, double closeRatioDestructive) {
+            double declarativeMin, double askedConfidenceMax, double closeRatioDestructive, int hypothetical,
+            int keep, double keepBonus, int personal) {
     }
 
     /** Words the identifier extractor needs. */

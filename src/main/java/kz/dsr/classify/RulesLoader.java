@@ -157,7 +157,7 @@ final class RulesLoader {
     private Rules.Mood mood(Node node, Vocabulary.Builder vocabulary) {
         Map<String, Node> m = map(node, "mood", Set.of("conditional", "politeConditional", "question", "howTo",
                 "requestQuestion", "policy", "conditionalEndings", "cancels", "policyCancels", "notDsr", "declarativeMin", "askedConfidenceMax",
-                "closeRatioDestructive"));
+                "closeRatioDestructive", "hypothetical", "keep", "keepBonus", "personal"));
         List<String> endings = new ArrayList<>();
         if (m.containsKey("conditionalEndings")) {
             for (String e : strings(m.get("conditionalEndings"))) {
@@ -183,7 +183,10 @@ final class RulesLoader {
                 m.containsKey("notDsr") ? number(m.get("notDsr"), 0, 100) : 0,
                 m.containsKey("declarativeMin") ? number(m.get("declarativeMin"), 0, 100) : 0,
                 m.containsKey("askedConfidenceMax") ? number(m.get("askedConfidenceMax"), 0, 1) : 1,
-                m.containsKey("closeRatioDestructive") ? number(m.get("closeRatioDestructive"), 0, 1) : 1);
+                m.containsKey("closeRatioDestructive") ? number(m.get("closeRatioDestructive"), 0, 1) : 1,
+                optionalConcept(m, "hypothetical", vocabulary), optionalConcept(m, "keep", vocabulary),
+                m.containsKey("keepBonus") ? number(m.get("keepBonus"), 0, 100) : 0,
+                optionalConcept(m, "personal", vocabulary));
     }
 
     private int optionalConcept(Map<String, Node> m, String key, Vocabulary.Builder vocabulary) {

@@ -171,6 +171,34 @@ final class Scorer {
             }
         }
 
+        // 3b. «Пока ничего не удаляйте», "don't delete anything yet": the sender keeps the data; the
+        // other data request of the mail is meant (strengthened), a destructive winner is reviewed.
+        boolean keep = false;
+        if (mood != null && mood.keep() >= 0) {
+            for (Section.Occurrence o : body.occurrences(mood.keep())) {
+                if (o.negated()) {
+                    keep = true;
+                    evidence.add("keep: negated «" + body.tokens[o.start()].text + "»: nothing is to be deleted");
+                    break;
+                }
+            }
+            if (keep && mood.keepBonus() > 0) {
+                RequestType other = null;
+                for (Map.Entry<RequestType, Double> e : score.entrySet()) {
+                    RequestType t = e.getKey();
+                    if (t != RequestType.NOT_DSR && t != RequestType.ERASURE && e.getValue() >= scoring.minScore()
+                            && (other == null || e.getValue() > score.get(other))) {
+                        other = t;
+                    }
+                }
+                if (other != null) {
+                    score.merge(other, mood.keepBonus(), Double::sum);
+                    stated.merge(other, mood.keepBonus(), Double::sum);
+                    evidence.add("keep: " + other + " +" + fmt(mood.keepBonus()));
+                }
+            }
+        }
+
         // 4. The winner, then precedence.
         RequestType winner = null;
         double best = 0;
@@ -228,6 +256,19 @@ final class Scorer {
             if (review) {
                 evidence.add("review: confidence " + fmt(confidence) + " < " + fmt(scoring.reviewBelow()));
             }
+            // No support topic either, but the mail names the sender's own data, account or number:
+            // probably a request the rules miss. A person looks (NOT_DSR is kept).
+            if (!review && mood != null && mood.personal() >= 0) {
+                for (Section sec : sections) {
+                    Section.Occurrence p = sec.occurrences(mood.personal()).stream().findFirst().orElse(null);
+                    if (p != null) {
+                        review = true;
+                        evidence.add("review: no rule matched, but the mail names «" + sec.tokens[p.start()].text
+                                + "»: perhaps a request the rules miss");
+                        break;
+                    }
+                }
+            }
             return new Decision(RequestType.NOT_DSR, confidence, review, evidence);
         }
         double top = score.get(winner);
@@ -256,6 +297,10 @@ final class Scorer {
                 && ratio >= mood.closeRatioDestructive()) {
             review = true;
             evidence.add("review: " + runnerUp + " " + fmt(second) + " behind the destructive " + winner + " " + fmt(top));
+        }
+        if (keep && winner == RequestType.ERASURE) {
+            review = true;
+            evidence.add("review: ERASURE while the mail also says not to delete");
         }
         if (reviewGuard != null && winner.isDestructive()) {
             review = true;
@@ -386,7 +431,28 @@ final class Scorer {
                         return true;
                     }
                 }
-            } else if (hit.section.hasInClause(c, hit.clauseOf(0))) {
+            } else if (inClauseUncovered(hit.section, c, hit.clauseOf(0), guard.except())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An occurrence of {@code concept} in the clause that no phrase of {@code except} covers («из профиля» is a place, no account). */
+    private static boolean inClauseUncovered(Section s, int concept, int clause, int[] except) {
+        for (Section.Occurrence o : s.occurrences(concept)) {
+            if (s.tokens[o.start()].clause != clause) {
+                continue;
+            }
+            boolean covered = false;
+            for (int x : except) {
+                for (Section.Occurrence e : s.occurrences(x)) {
+                    if (e.start() <= o.start() && o.end() <= e.end()) {
+                        covered = true;
+                    }
+                }
+            }
+            if (!covered) {
                 return true;
             }
         }

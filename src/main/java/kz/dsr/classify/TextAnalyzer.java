@@ -155,7 +155,18 @@ final class TextAnalyzer {
                     String cyr = TextForms.translit(t.lower, kazakh);
                     t.translitFolded = TextForms.fold(cyr);
                     t.ruKey = TextForms.fold(Stemmers.russian(cyr));
+                    Vocabulary v = rules.vocabulary();
+                    if (!kazakh && !v.knowsCyrillic(t.ruKey, null) && cyr.endsWith("т")) {
+                        // Translit drops the soft sign: «zablokirovat» is «заблокировать».
+                        String soft = TextForms.fold(Stemmers.russian(cyr + "ь"));
+                        if (v.knowsCyrillic(soft, null)) {
+                            t.ruKey = soft;
+                        }
+                    }
                     if (kazakh) {
+                        kazakhKeys(t, t.translitFolded, kk);
+                    } else if (!v.knowsCyrillic(t.ruKey, null) && kazakhTranslit(t, kk, v)) {
+                        // A Kazakh word in a mail read as Russian translit («zharnamalyq sms zhibermenizshi»).
                         kazakhKeys(t, t.translitFolded, kk);
                     }
                 }
@@ -214,6 +225,18 @@ final class TextAnalyzer {
             }
         }
         return false;
+    }
+
+    /** A Latin word that reads as Kazakh: Kazakh-only letters (q, ğ, ñ, ä ...) or a known Kazakh stem. */
+    private static boolean kazakhTranslit(Token t, KazakhStemmer kk, Vocabulary v) {
+        String w = t.lower;
+        for (int i = 0; i < w.length(); i++) {
+            if ("qğñäöüūı".indexOf(w.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        String verb = kk.negatedVerb(t.translitFolded);
+        return v.knowsCyrillic(null, kk.stems(verb != null ? verb : t.translitFolded));
     }
 
     private static void kazakhKeys(Token t, String folded, KazakhStemmer kk) {

@@ -81,6 +81,8 @@ final class TextForms {
             String two = i + 2 <= s.length() ? s.substring(i, i + 2) : "";
             if (s.startsWith("shch", i)) { b.append('щ'); i += 4; continue; }
             if (three.equals("sch")) { b.append('щ'); i += 3; continue; }
+            // -tsya / -tsa: «хранятся», «кажется» (a reflexive ending), not «ц».
+            if (s.startsWith("tsya", i) && i + 4 == s.length()) { b.append("тся"); i += 4; continue; }
             switch (two) {
                 case "zh": b.append('ж'); i += 2; continue;
                 case "kh": b.append('х'); i += 2; continue;

@@ -52,6 +52,74 @@ class ClassifierBehaviourTest {
         assertTrue(classify(body).evidence().stream().anyMatch(e -> e.startsWith("negated")), "negation shows in the evidence");
     }
 
+    // ---- a later or maybe deletion, "don't delete anything yet" ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Я, возможно, потом удалю аккаунт, но сейчас пришлите копию моих данных.|ACCESS",
+        "I might delete my account later, but for now send me an export of my data.|ACCESS",
+        "Бәлкім, кейін аккаунтымды жоямын, бірақ қазір деректерімнің көшірмесін жіберіңіз.|ACCESS",
+        "Кейін аккаунтымды жоямын, бірақ алдымен деректерімнің көшірмесін жіберіңіз.|ACCESS",
+        "Может быть, в будущем удалю профиль, а пока поменяйте номер телефона на 87015554433.|RECTIFICATION",
+    })
+    void aLaterOrMaybeDeletionIsNotARequest(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    @Test
+    void possiblyDeletingStillAsksWhenItIsAQuestionOrARequest() {
+        assertType(RequestType.ERASURE, "Пришлите копию данных, а потом удалите аккаунт.");
+        assertType(RequestType.ERASURE, "Возможно ли удалить мой аккаунт?");
+    }
+
+    @Test
+    void dontDeleteAnythingYetStrengthensTheOtherWish() {
+        Classification c = classify("Пришлите копию всех моих данных. Пока ничего не удаляйте.");
+        assertEquals(RequestType.ACCESS, c.type(), c.evidence().toString());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("keep:")), c.evidence().toString());
+    }
+
+    // ---- no rule matched ----
+
+    @Test
+    void aMailNamingOwnDataThatNoRuleMatchesIsReviewed() {
+        Classification c = classify("Что-то непонятное с моими данными у вас, разберитесь.");
+        assertEquals(RequestType.NOT_DSR, c.type());
+        assertTrue(c.review(), c.evidence().toString());
+        Classification plain = classify("Спасибо, всё понятно, хорошего дня!");
+        assertEquals(RequestType.NOT_DSR, plain.type());
+        assertFalse(plain.review(), plain.evidence().toString());
+        Classification order = classify("Где мой заказ? Жду уже неделю.");
+        assertEquals(RequestType.NOT_DSR, order.type());
+        assertFalse(order.review(), order.evidence().toString());
+    }
+
+    // ---- blocking against withdrawal ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "До её рассмотрения прошу не обрабатывать мои сведения. Только хранить.|BLOCKING",
+        "Бір айға менің мәліметтерімді қолданбаңыз, бірақ сақтаңыз.|BLOCKING",
+        "Please don't use my data for a month, but keep it.|BLOCKING",
+        "Больше не разрешаю обрабатывать мои данные, отзываю согласие.|CONSENT_WITHDRAWAL",
+    })
+    void keptButUnusedIsABlock(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    // ---- translit ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "proshu zablokirovat obrabotku moih dannyh na vremya proverki|BLOCKING",
+        "zharnamalyq sms zhibermenizshi magan|MARKETING_OPT_OUT",
+        "kakie moi dannye u vas hranyatsya?|ACCESS",
+        "spam zhibermenizder|MARKETING_OPT_OUT",
+    })
+    void translitDropsSoftSignsAndMixesKazakh(String body, RequestType want) {
+        assertType(want, body);
+    }
+
     @Test
     void aCommaEndsTheNegation() {
         assertType(RequestType.ERASURE, "Больше не пользуюсь вашим сервисом, сотрите все данные обо мне.");
