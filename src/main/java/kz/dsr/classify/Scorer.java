@@ -383,26 +383,21 @@ final class Scorer {
 
     /** Some word of the match lies in a question about the policy. */
     private static boolean inPolicyQuestion(Match m) {
-        Section s = m.section;
-        if (s.policy == null) {
-            return false;
-        }
-        for (int p = 0; p < m.starts.length; p++) {
-            if (s.policy[s.tokens[m.starts[p]].sentence]) {
-                return true;
-            }
-        }
-        return false;
+        return inFlaggedSentence(m, m.section.policy);
     }
 
     /** Some word of the match lies in a question («Как удалить аккаунт?»). */
     private static boolean asked(Match m) {
-        Section s = m.section;
-        if (s.question == null) {
+        return inFlaggedSentence(m, m.section.question);
+    }
+
+    /** Some part of the match starts in a sentence the per-sentence flags mark (null: none marked). */
+    private static boolean inFlaggedSentence(Match m, boolean[] sentenceFlags) {
+        if (sentenceFlags == null) {
             return false;
         }
         for (int p = 0; p < m.starts.length; p++) {
-            if (s.question[s.tokens[m.starts[p]].sentence]) {
+            if (sentenceFlags[m.section.tokens[m.starts[p]].sentence]) {
                 return true;
             }
         }
