@@ -1,10 +1,5 @@
 package kz.dsr.classify;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,17 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import kz.dsr.config.YamlFile;
 import kz.dsr.request.RequestType;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads config/classifier.yaml into {@link Rules}. Every mistake — YAML syntax, an unknown key,
@@ -37,40 +24,18 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class RulesLoader {
 
-    private final Path file;
+    private final YamlFile yaml;
 
-    private RulesLoader(Path file) {
-        this.file = file;
+    private RulesLoader(YamlFile yaml) {
+        this.yaml = yaml;
     }
 
     static Rules load(Path file) {
-        String text;
-        try {
-            byte[] raw = Files.readAllBytes(file);
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the classifier rules: " + e.getMessage(), e);
-        }
-        return new RulesLoader(file).parse(text);
+        return new RulesLoader(YamlFile.read(file, "the classifier rules")).parse();
     }
 
-    private Rules parse(String text) {
-        Node root;
-        try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).build();
-            root = new Compose(settings).composeString(text).orElse(null);
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
-            throw new IllegalArgumentException(file + ", line " + line + ": " + oneLine(e.getProblem()), e);
-        } catch (YamlEngineException e) {
-            throw new IllegalArgumentException(file + ": " + oneLine(e.getMessage()), e);
-        }
-        if (root == null) {
-            throw new IllegalArgumentException(file + ", line 1: the file is empty");
-        }
+    private Rules parse() {
+        Node root = yaml.root();
         Map<String, Node> top = map(root, "the file", Set.of("version", "reloadCheckSeconds", "scoring", "text",
                 "negation", "kazakh", "language", "concepts", "rules", "guards", "identifiers", "mood"));
         int reload = integer(required(top, "reloadCheckSeconds", root), 0, 86_400);
@@ -119,7 +84,7 @@ final class RulesLoader {
         }
         Rules.Mood mood = top.containsKey("mood") ? mood(top.get("mood"), vocabulary) : null;
         Vocabulary built = vocabulary.build();
-        return new Rules(file, reload, scoring, textSettings, negation, kazakh, language, built,
+        return new Rules(yaml.file(), reload, scoring, textSettings, negation, kazakh, language, built,
                 List.copyOf(rules), List.copyOf(guards), identifiers, mood);
     }
 
@@ -299,7 +264,7 @@ final class RulesLoader {
         boolean anywhere = m.containsKey("anywhere") && bool(m.get("anywhere"));
         boolean alone = m.containsKey("alone") && bool(m.get("alone"));
         return new Rules.Rule(name, type, number(required(m, "weight", node), -100, 100), parts, window, anywhere, alone,
-                line(node));
+                YamlFile.line(node));
     }
 
     private Rules.Guard guard(Node node, Vocabulary.Builder vocabulary) {
@@ -337,7 +302,7 @@ final class RulesLoader {
                 unless.stream().mapToInt(Integer::intValue).toArray(),
                 except.stream().mapToInt(Integer::intValue).toArray(),
                 Rules.GuardScope.valueOf(scope.toUpperCase(Locale.ROOT)), Set.copyOf(cancels),
-                notDsr, window, review, line(node));
+                notDsr, window, review, YamlFile.line(node));
     }
 
     /** ["delete", "not send|come", ...] */
@@ -382,59 +347,26 @@ final class RulesLoader {
         return vocabulary.concept(name, false);
     }
 
-    // ---- YAML helpers: every error names the file and the line ----
+    // ---- YAML helpers: every error names the file and the line (see YamlFile) ----
 
     private IllegalArgumentException error(Node at, String message) {
-        return new IllegalArgumentException(file + ", line " + line(at) + ": " + message);
-    }
-
-    private static int line(Node node) {
-        return node == null ? 0 : node.getStartMark().map(Mark::getLine).orElse(-1) + 1;
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "syntax error" : s.replaceAll("\\s+", " ").trim();
+        return yaml.error(at, message);
     }
 
     private Map<String, Node> map(Node node, String what, Set<String> allowed) {
-        if (!(node instanceof MappingNode mapping)) {
-            throw error(node, what + " must be a mapping (key: value)");
-        }
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : mapping.getValue()) {
-            String key = scalar(t.getKeyNode());
-            if (out.containsKey(key)) {
-                throw error(t.getKeyNode(), "duplicate key '" + key + "' in " + what);
-            }
-            if (allowed != null && !allowed.contains(key)) {
-                throw error(t.getKeyNode(), "unknown key '" + key + "' in " + what + " (expected one of "
-                        + new java.util.TreeSet<>(allowed) + ")");
-            }
-            out.put(key, t.getValueNode());
-        }
-        return out;
+        return yaml.map(node, what, allowed);
     }
 
     private Node required(Map<String, Node> m, String key, Node parent) {
-        Node n = m.get(key);
-        if (n == null) {
-            throw error(parent, "missing key '" + key + "'");
-        }
-        return n;
+        return yaml.required(m, key, parent);
     }
 
     private List<Node> list(Node node, String what) {
-        if (!(node instanceof SequenceNode seq)) {
-            throw error(node, what + " must be a list");
-        }
-        return seq.getValue();
+        return yaml.list(node, what);
     }
 
     private String scalar(Node node) {
-        if (!(node instanceof ScalarNode s)) {
-            throw error(node, "expected a single value");
-        }
-        return s.getValue();
+        return yaml.scalar(node);
     }
 
     private List<String> strings(Node node) {
@@ -454,40 +386,15 @@ final class RulesLoader {
     }
 
     private int integer(Node node, int min, int max) {
-        String s = scalar(node);
-        try {
-            int v = Integer.parseInt(s.trim());
-            if (v < min || v > max) {
-                throw error(node, "expected a whole number from " + min + " to " + max + ", got " + s);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw error(node, "expected a whole number, got '" + s + "'");
-        }
+        return yaml.integer(node, min, max);
     }
 
     private double number(Node node, double min, double max) {
-        String s = scalar(node);
-        try {
-            double v = Double.parseDouble(s.trim());
-            if (Double.isNaN(v) || v < min || v > max) {
-                throw error(node, "expected a number from " + Scorer.fmt(min) + " to " + Scorer.fmt(max) + ", got " + s);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw error(node, "expected a number, got '" + s + "'");
-        }
+        return yaml.number(node, min, max, Scorer.fmt(min), Scorer.fmt(max));
     }
 
     private boolean bool(Node node) {
-        String s = scalar(node).trim();
-        if (s.equals("true")) {
-            return true;
-        }
-        if (s.equals("false")) {
-            return false;
-        }
-        throw error(node, "expected true or false, got '" + s + "'");
+        return yaml.bool(node);
     }
 
     private RequestType type(Node node) {
@@ -499,7 +406,7 @@ final class RulesLoader {
             }
             return t;
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+            if (e.getMessage() != null && e.getMessage().startsWith(yaml.file().toString())) {
                 throw e;
             }
             throw error(node, "unknown request type '" + s + "'");
