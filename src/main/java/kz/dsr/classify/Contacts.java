@@ -10,6 +10,13 @@ import java.util.regex.Matcher;
  */
 public final class Contacts {
 
+    /**
+     * One whole address: the local part may hold any RFC 5322 atext character (o'brien@…), which the
+     * classifier's pattern for finding addresses inside prose leaves out on purpose.
+     */
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}");
+
     private Contacts() {
     }
 
@@ -28,7 +35,7 @@ public final class Contacts {
             return Optional.empty();
         }
         String s = raw.strip();
-        return IdentifierExtractor.EMAIL.matcher(s).matches() ? Optional.of(s.toLowerCase(Locale.ROOT)) : Optional.empty();
+        return ADDRESS.matcher(s).matches() ? Optional.of(s.toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
     /** A Kazakhstan IIN with a valid check digit. */

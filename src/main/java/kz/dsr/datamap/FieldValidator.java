@@ -78,8 +78,11 @@ public sealed interface FieldValidator {
 
     /** A calendar date written 2001-02-03, 03.02.2001 or 03/02/2001, stored as ISO. */
     record Date() implements FieldValidator {
-        private static final List<DateTimeFormatter> FORMS = List.of(DateTimeFormatter.ISO_LOCAL_DATE,
-                DateTimeFormatter.ofPattern("d.M.uuuu"), DateTimeFormatter.ofPattern("d/M/uuuu"));
+        // STRICT: 31.02.1993 is refused, not quietly turned into 28 February.
+        private static final List<DateTimeFormatter> FORMS = List.of(
+                DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(java.time.format.ResolverStyle.STRICT),
+                DateTimeFormatter.ofPattern("d.M.uuuu").withResolverStyle(java.time.format.ResolverStyle.STRICT),
+                DateTimeFormatter.ofPattern("d/M/uuuu").withResolverStyle(java.time.format.ResolverStyle.STRICT));
 
         public Optional<String> check(String value) {
             if (value == null) {
