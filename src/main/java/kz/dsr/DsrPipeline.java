@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DsrPipeline.Version.class,
         description = "Answers data-subject requests (erasure, access, rectification, ...) that arrive by mail.",
-        subcommands = {RunCommand.class, DemoCommand.class, kz.dsr.classify.ClassifyCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, kz.dsr.classify.ClassifyCommand.class,
+            kz.dsr.execute.PlanCommand.class, kz.dsr.execute.UnblockCommand.class})
 public final class DsrPipeline implements Runnable {
 
     public static void main(String[] args) {

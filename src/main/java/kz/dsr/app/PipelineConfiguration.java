@@ -11,6 +11,14 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import kz.dsr.classify.Classifier;
+import kz.dsr.datamap.DataMap;
+import kz.dsr.datamap.DataMapLoader;
+import kz.dsr.datamap.SchemaCheck;
+import kz.dsr.execute.AppDatabase;
+import kz.dsr.execute.DataActions;
+import kz.dsr.execute.KeyedHash;
+import kz.dsr.execute.RequestExecution;
+import kz.dsr.store.SubjectBlocks;
 import kz.dsr.request.RequestType;
 import kz.dsr.intake.MailIntake;
 import kz.dsr.intake.MailLimits;
@@ -103,6 +111,22 @@ public final class PipelineConfiguration implements CamelConfiguration {
                         ZoneId.of(settings.string("dsr.deadline.zone"))),
                 jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
                 Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)));
+
+        // The company's database and its data map, checked against the live schema: a typo stops the start here.
+        HikariDataSource app = AppDatabase.open(settings.string("dsr.app-db.url"), settings.string("dsr.app-db.username"),
+                settings.string("dsr.app-db.password"), settings.integer("dsr.app-db.pool-size", 1));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                app.close();
+            }
+        });
+        DataMap map = SchemaCheck.check(DataMapLoader.load(Path.of(settings.string("dsr.datamap.file"))), app);
+        DataActions actions = DataActions.of(map, new AppDatabase(app),
+                new KeyedHash(settings.string("dsr.datamap.hash-secret")), new SubjectBlocks(jdbc), Clock.systemUTC());
+        registry.bind("dataActions", actions);
+        registry.bind("requestExecution", new RequestExecution(actions, new RequestStore(jdbc), new InboundStore(jdbc),
+                new EventLog(jdbc), outbox, composer, Path.of(settings.string("dsr.export.dir"))));
 
         registry.bind("mailParser", parser);
         registry.bind("mailboxAdapter", new MailboxAdapter(deadLetters));

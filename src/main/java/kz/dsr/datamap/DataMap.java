@@ -174,6 +174,21 @@ public record DataMap(
 
     /** Why and for how long a table's rows are kept on erasure. */
     public record Keep(String reason, Period period) {
+
+        /** "5 years", "180 days", "1 year 6 months": for plans, events and replies. */
+        public String periodText() {
+            List<String> parts = new ArrayList<>();
+            unit(parts, period.getYears(), "year");
+            unit(parts, period.getMonths(), "month");
+            unit(parts, period.getDays(), "day");
+            return String.join(" ", parts);
+        }
+
+        private static void unit(List<String> parts, int n, String name) {
+            if (n != 0) {
+                parts.add(n + " " + name + (n == 1 ? "" : "s"));
+            }
+        }
     }
 
     /** A column holding personal data. */

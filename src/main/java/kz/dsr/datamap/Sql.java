@@ -186,9 +186,12 @@ public final class Sql {
         return new Query("SELECT EXISTS (" + subjectQuery + ")", params);
     }
 
-    /** The subject key as bound: a value read from the database keeps its type; null stays untyped. */
+    /**
+     * The subject key as bound: a value read from the database keeps its type; a key kept as text
+     * (request.subject_ref) or null is untyped, so PostgreSQL reads it as the key column's type.
+     */
     private static Object key(Object subjectKey) {
-        return subjectKey == null ? new Untyped(null) : subjectKey;
+        return subjectKey == null || subjectKey instanceof String ? new Untyped((String) subjectKey) : subjectKey;
     }
 
     /** Binds {@code params} in order: {@link Untyped} as text of unknown type, anything else as it is. */

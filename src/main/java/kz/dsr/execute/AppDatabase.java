@@ -28,6 +28,24 @@ public final class AppDatabase {
         this.dataSource = dataSource;
     }
 
+    /** A pool on the application database; a failure names the URL and the keys to check. */
+    public static com.zaxxer.hikari.HikariDataSource open(String url, String username, String password, int poolSize) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setPoolName("dsr-app");
+        config.setJdbcUrl(url);
+        config.setUsername(username);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setAutoCommit(true);
+        try {
+            return new com.zaxxer.hikari.HikariDataSource(config);
+        } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+            throw new IllegalStateException("Cannot connect to the application database " + url + " as user '" + username
+                    + "': " + kz.dsr.store.ErrorText.full(e) + ". Check dsr.app-db.url, dsr.app-db.username and"
+                    + " DSR_APP_DB_PASSWORD.", e);
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -22,7 +22,7 @@ public final class KeyedHash {
 
     public KeyedHash(String secret) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the keyed-hash secret (environment variable DSR_HASH_SECRET) must be"
+            throw new IllegalArgumentException("the keyed-hash secret dsr.datamap.hash-secret (environment variable DSR_DATAMAP_HASH_SECRET) must be"
                     + " set and at least " + MIN_SECRET_BYTES + " bytes long; generate one with: openssl rand -hex 32");
         }
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");

@@ -48,4 +48,13 @@ public final class InboundStore {
         jdbc.update("update inbound_message set disposition = ?, noise_kind = ?, request_id = ? where id = ?",
                 disposition.name(), noiseKind, requestId, inboundId);
     }
+
+    /** The mail that opened a request: what a later reply threads onto. */
+    public record Opening(String subject, String messageId) {
+    }
+
+    public java.util.Optional<Opening> opening(long requestId) {
+        return jdbc.query("select subject, message_id from inbound_message where request_id = ? order by id limit 1",
+                (rs, n) -> new Opening(rs.getString(1), rs.getString(2)), requestId).stream().findFirst();
+    }
 }

@@ -91,4 +91,29 @@ public final class RequestStore {
     public List<Request> all() {
         return jdbc.query("select " + COLUMNS + " from request order by id", ROW);
     }
+
+    /** Moves a request to {@code status} (transition rules come with the lifecycle). */
+    public void setStatus(long requestId, RequestStatus status) {
+        jdbc.update("update request set status = ?, updated_at = now() where id = ?", status.name(), requestId);
+    }
+
+    /** Links a request to its data subject: the subject key in the application database, as text. */
+    public void setSubjectRef(long requestId, String subjectRef) {
+        jdbc.update("update request set subject_ref = ?, updated_at = now() where id = ?", subjectRef, requestId);
+    }
+
+    public Optional<String> subjectRef(long requestId) {
+        return jdbc.query("select subject_ref from request where id = ?", (rs, n) -> rs.getString(1), requestId)
+                .stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /** What the classifier found (evidence, identifiers, rectification), as stored at intake. */
+    public com.fasterxml.jackson.databind.JsonNode classification(long requestId) {
+        String json = jdbc.queryForObject("select classification from request where id = ?", String.class, requestId);
+        try {
+            return Json.mapper().readTree(json == null ? "{}" : json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("request " + requestId + " has unreadable classification JSON", e);
+        }
+    }
 }

@@ -1,0 +1,89 @@
+package kz.dsr.execute;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import kz.dsr.request.RequestType;
+import kz.dsr.subject.SubjectFinder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code plan --type ERASURE --email a@b.kz}: what a request would do to the application database,
+ * table by table and to how many rows, without changing anything. For operators checking a data map
+ * and deciding on a request.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Show what a request would do in the application database, table by table; changes nothing.")
+public final class PlanCommand implements Callable<Integer> {
+
+    @Option(names = "--type", required = true, description = "ERASURE, ACCESS, RECTIFICATION, BLOCKING,"
+            + " CONSENT_WITHDRAWAL or MARKETING_OPT_OUT")
+    RequestType type;
+
+    /** Which subject: exactly one identity. */
+    static final class Who {
+        @Option(names = "--email", description = "the subject's e-mail address") String email;
+        @Option(names = "--phone", description = "the subject's phone number, any usual writing") String phone;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Who who;
+
+    @Option(names = "--config", defaultValue = "config/application.properties",
+            description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        if (type == RequestType.NOT_DSR || type == RequestType.UNKNOWN) {
+            System.err.println("plan: " + type + " is not a request to carry out");
+            return 2;
+        }
+        try (CompanyDatabase company = CompanyDatabase.open(config)) {
+            String identity = who.email != null ? "email" : "phone";
+            Set<Object> keys = new SubjectFinder(company.map(), company.db())
+                    .find(identity, who.email != null ? who.email : who.phone);
+            if (keys.size() != 1) {
+                System.err.println("plan: " + (keys.isEmpty() ? "no subject" : keys.size() + " subjects") + " with this "
+                        + identity + " in " + company.map().company() + "'s database"
+                        + (keys.isEmpty() ? "" : " (keys " + keys + "): a request for it goes to an operator"));
+                return 1;
+            }
+            Object key = keys.iterator().next();
+            print(out, company, key, new Planner(company.map(), company.db()).plan(type, key));
+            return 0;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("plan: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    static void print(PrintStream out, CompanyDatabase company, Object key, Planner.Plan plan) {
+        var map = company.map();
+        out.printf("Plan: %s for %s.%s = %s (%s, data map %s) — nothing has been changed%n", plan.type(),
+                map.subject().table(), map.subject().key(), key, map.company(), map.file());
+        if (plan.holds().isEmpty()) {
+            out.println("Legal holds: none apply");
+        } else {
+            plan.holds().forEach(h -> out.println("LEGAL HOLD " + h));
+            out.println("→ the request would be put ON HOLD and nothing below would happen until the hold is cleared");
+        }
+        print(out, plan.tables());
+    }
+
+    /** A plain table: table, action, rows, details. */
+    public static void print(PrintStream out, java.util.List<TableOutcome> rows) {
+        int w = Math.max(5, rows.stream().mapToInt(r -> r.table().length()).max().orElse(5));
+        String fmt = "%-" + w + "s  %-16s %10s  %s%n";
+        out.printf(fmt, "table", "action", "rows", "details");
+        for (TableOutcome r : rows) {
+            out.printf(fmt, r.table(), r.action().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                    String.format("%,d", r.rows()), r.reason() == null ? "" : r.reason());
+        }
+    }
+}
