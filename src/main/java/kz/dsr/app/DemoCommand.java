@@ -72,6 +72,9 @@ public final class DemoCommand implements Callable<Integer> {
                         count(store, "select count(*) from inbound_message") >= expected + 2 && allSent(store));
 
                 printReport(store, servers, storeUrl, ourReplies(servers).size());
+                DemoExecution execution = new DemoExecution(out, servers);
+                execution.inService(main.getCamelContext(), store, settings.get("dsr.app-db.url"));
+                execution.inji(work, settings.get("dsr.datamap.hash-secret"));
                 if (keepRunning) {
                     out.println("\n--keep-running: pipeline and servers stay up; Ctrl+C stops them.");
                     Thread.currentThread().join();
