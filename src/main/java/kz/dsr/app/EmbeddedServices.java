@@ -103,6 +103,22 @@ public final class EmbeddedServices implements AutoCloseable {
         return postgres.getJdbcUrl("postgres", name);
     }
 
+    /** A data source for a database on the embedded server (user postgres). */
+    public javax.sql.DataSource dataSource(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser("postgres");
+        ds.setPassword("postgres");
+        return ds;
+    }
+
+    /** A new database holding a sample company's application data; its JDBC URL. */
+    public String sampleDatabase(kz.dsr.samples.Sample sample, int subjects, long seed) {
+        String url = newDatabase(sample.id());
+        kz.dsr.samples.SampleDatabase.create(dataSource(url), sample, subjects, seed);
+        return url;
+    }
+
     /** Puts raw MIME bytes into the support inbox, as a mail server does after delivery. */
     public void deliverToSupport(byte[] raw) {
         try {
@@ -141,9 +157,12 @@ public final class EmbeddedServices implements AutoCloseable {
         p.put("dsr.store.url", storeUrl);
         p.put("dsr.store.username", "postgres");
         p.put("dsr.store.password", "postgres");
-        p.put("dsr.app-db.url", storeUrl);
+        // The company database of the embedded setup: the inService sample (fixtures only), as config/datamap.yaml expects.
+        p.put("dsr.app-db.url", sampleDatabase(kz.dsr.samples.Sample.INSERVICE, 0, 1));
         p.put("dsr.app-db.username", "postgres");
         p.put("dsr.app-db.password", "postgres");
+        p.put("dsr.datamap.hash-secret", "embedded-only-secret-never-use-in-production");
+        p.put("dsr.export.dir", "target/exports");
         return p;
     }
 
