@@ -76,7 +76,10 @@ public final class AccessExport {
     /** Streams the JSON export to {@code out} (not closed). */
     public Execution write(Object subjectKey, String language, OutputStream out) {
         return db.readOnly(c -> {
-            List<TableOutcome> counts = new ArrayList<>();
+            // A table with columns in several categories is read once per category (its rows appear under
+            // each, with that category's columns): the outcome counts each table's rows once.
+            Map<String, Long> rowsByTable = new java.util.LinkedHashMap<>();
+            Map<String, List<String>> categoriesByTable = new java.util.LinkedHashMap<>();
             try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                 g.writeStartObject();
@@ -98,7 +101,8 @@ public final class AccessExport {
                     g.writeArrayFieldStart("tables");
                     for (Map.Entry<MappedTable, List<MappedColumn>> e : map.exportedByCategory(category).entrySet()) {
                         long rows = table(c, g, e.getKey(), e.getValue(), subjectKey);
-                        counts.add(new TableOutcome(e.getKey().name(), Action.EXPORTED, rows, category));
+                        rowsByTable.merge(e.getKey().name(), rows, Math::max);
+                        categoriesByTable.computeIfAbsent(e.getKey().name(), k -> new ArrayList<>()).add(category);
                     }
                     g.writeEndArray();
                     g.writeEndObject();
@@ -108,6 +112,9 @@ public final class AccessExport {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot write the access export: " + e.getMessage(), e);
             }
+            List<TableOutcome> counts = new ArrayList<>();
+            rowsByTable.forEach((table, rows) -> counts.add(new TableOutcome(table, Action.EXPORTED, rows,
+                    String.join(", ", categoriesByTable.get(table)))));
             return Execution.done(counts, Map.of("categories", map.exportedCategories().size()));
         });
     }

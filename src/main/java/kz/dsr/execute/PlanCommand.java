@@ -57,8 +57,9 @@ public final class PlanCommand implements Callable<Integer> {
             Object key = keys.iterator().next();
             print(out, company, key, new Planner(company.map(), company.db()).plan(type, key));
             return 0;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("plan: " + e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("plan: " + (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    ? e.getMessage() : kz.dsr.store.ErrorText.full(e)));
             return 2;
         }
     }

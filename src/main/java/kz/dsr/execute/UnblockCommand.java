@@ -41,14 +41,21 @@ public final class UnblockCommand implements Callable<Integer> {
             }
             var s = company.settings();
             try (var store = StoreDatabase.open(s.string("dsr.store.url"), s.string("dsr.store.username"),
-                    s.string("dsr.store.password"), 1)) {
-                Execution e = new ProcessingBlock(company.map(), company.db(), new SubjectBlocks(new JdbcTemplate(store)))
-                        .unblock(keys.iterator().next());
-                System.out.printf("Unblocked by %s (reason: %s): %s%n", operator, reason, e.tables());
+                    s.string("dsr.store.password"), 2)) {
+                JdbcTemplate jdbc = new JdbcTemplate(store);
+                Object key = keys.iterator().next();
+                Execution e = new ProcessingBlock(company.map(), company.db(), new SubjectBlocks(jdbc)).unblock(key);
+                // The proof goes on the timeline of the BLOCKING request that set the block, when there is one.
+                var request = jdbc.queryForList("select id from request where subject_ref = ? and type = 'BLOCKING'"
+                        + " order by id desc limit 1", Long.class, String.valueOf(key));
+                request.forEach(id -> new kz.dsr.store.EventLog(jdbc).append(id, "UNBLOCKED", "operator:" + operator,
+                        java.util.Map.of("reason", reason, "rows", e.tables().get(0).rows())));
+                System.out.printf("Unblocked by %s (reason: %s): %s row(s) changed%s%n", operator, reason,
+                        e.tables().get(0).rows(), request.isEmpty() ? "" : "; event on request id " + request.get(0));
             }
             return 0;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("unblock: " + e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("unblock: " + kz.dsr.store.ErrorText.full(e) + " — nothing was changed");
             return 2;
         }
     }

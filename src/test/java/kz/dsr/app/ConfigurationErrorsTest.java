@@ -78,4 +78,33 @@ class ConfigurationErrorsTest {
                 messages.toString());
         assertTrue(messages.toString().contains("DSR_STORE_PASSWORD"), messages.toString());
     }
+
+    @Test
+    void aDataMapThatDoesNotFitTheDatabaseStopsTheStartWithItsFileAndLine() throws Exception {
+        Path map = dir.resolve("datamap.yaml");
+        String shipped = Files.readString(Path.of("config/datamap.yaml"));
+        Files.writeString(map, shipped.replace("  trip_points:\n", "  trip_pointz:\n"));
+        String error = startupError("dsr.datamap.file = config/datamap.yaml", "dsr.datamap.file = " + map);
+        int line = lineOf(map, "  trip_pointz:");
+        assertTrue(error.contains(map + ", line " + line + ": table 'trip_pointz' does not exist"), error);
+        assertTrue(error.contains("did you mean 'trip_points'"), error);
+    }
+
+    @Test
+    void aMissingHashSecretSaysWhichVariableToSet() throws Exception {
+        Path config = dir.resolve("application.properties");
+        Files.copy(Path.of("config/application.properties"), config);
+        EmbeddedServices servers = TestServers.get();
+        Map<String, String> settings = new java.util.HashMap<>(servers.pipelineSettings(servers.newDatabase("dsr_config")));
+        settings.put("dsr.datamap.hash-secret", "short");
+        Main main = Pipeline.create(config, settings);
+        Exception e = assertThrows(Exception.class, main::start);
+        main.stop();
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("DSR_DATAMAP_HASH_SECRET"), messages.toString());
+        assertTrue(!messages.toString().contains("short"), "the secret itself is never printed: " + messages);
+    }
 }
