@@ -18,6 +18,13 @@ import kz.dsr.execute.AppDatabase;
 import kz.dsr.execute.DataActions;
 import kz.dsr.execute.KeyedHash;
 import kz.dsr.execute.RequestExecution;
+import kz.dsr.notify.Replies;
+import kz.dsr.notify.SmsGateway;
+import kz.dsr.request.Lifecycle;
+import kz.dsr.subject.Matching;
+import kz.dsr.subject.RequestFlow;
+import kz.dsr.subject.SubjectFinder;
+import kz.dsr.subject.Verification;
 import kz.dsr.store.SubjectBlocks;
 import kz.dsr.request.RequestType;
 import kz.dsr.intake.MailIntake;
@@ -103,15 +110,6 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 days.put(type, settings.integer("dsr.deadline.calendar-days." + type.name(), 1));
             }
         }
-        MailIntake intake = new MailIntake(new InboundStore(jdbc), new RequestStore(jdbc), new EventLog(jdbc), outbox,
-                composer, new NoiseDetector(ownAddresses),
-                Classifier.fromFile(Path.of(settings.string("dsr.classifier.rules"))),
-                new MailIntake.Operator(settings.string("dsr.operator.address"), settings.string("dsr.operator.language")),
-                new Deadlines(days, settings.integer("dsr.deadline.default-calendar-days", 1),
-                        ZoneId.of(settings.string("dsr.deadline.zone"))),
-                jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
-                Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)));
-
         // The company's database and its data map, checked against the live schema: a typo stops the start here.
         HikariDataSource app = AppDatabase.open(settings.string("dsr.app-db.url"), settings.string("dsr.app-db.username"),
                 settings.string("dsr.app-db.password"), settings.integer("dsr.app-db.pool-size", 1));
@@ -125,8 +123,41 @@ public final class PipelineConfiguration implements CamelConfiguration {
         DataActions actions = DataActions.of(map, new AppDatabase(app),
                 new KeyedHash(settings.string("dsr.datamap.hash-secret")), new SubjectBlocks(jdbc), Clock.systemUTC());
         registry.bind("dataActions", actions);
-        registry.bind("requestExecution", new RequestExecution(actions, new RequestStore(jdbc), new InboundStore(jdbc),
-                new EventLog(jdbc), outbox, composer, Path.of(settings.string("dsr.export.dir"))));
+        KeyedHash hash = new KeyedHash(settings.string("dsr.datamap.hash-secret"));
+        ZoneId zone = ZoneId.of(settings.string("dsr.deadline.zone"));
+        MailIntake.Operator operator = new MailIntake.Operator(settings.string("dsr.operator.address"),
+                settings.string("dsr.operator.language"));
+        EventLog events = new EventLog(jdbc);
+        RequestStore requestStore = new RequestStore(jdbc);
+        Lifecycle lifecycle = new Lifecycle(jdbc, events);
+        Replies replies = new Replies(composer, outbox, new InboundStore(jdbc), operator, map, zone);
+        SubjectFinder subjects = new SubjectFinder(map, new AppDatabase(app));
+        Map<RequestType, Verification.Tier> tiers = new EnumMap<>(RequestType.class);
+        for (RequestType type : RequestType.values()) {
+            if (type != RequestType.NOT_DSR && type != RequestType.UNKNOWN) {
+                tiers.put(type, tier(settings, "dsr.verification.tier." + type.name()));
+            }
+        }
+        Verification verification = new Verification(jdbc, lifecycle, events, replies, hash, Clock.systemUTC(),
+                Duration.ofHours(settings.integer("dsr.verification.code-valid-hours", 1)),
+                settings.integer("dsr.verification.max-tries", 1), tiers);
+        Matching matching = new Matching(subjects, map.subject().identities().keySet(), requestStore, lifecycle,
+                verification, replies);
+        registry.bind("requestFlow", new RequestFlow(jdbc, requestStore, lifecycle, matching, verification, events,
+                Clock.systemUTC(), Duration.ofSeconds(settings.integer("dsr.flow.executing-lease-seconds", 10))));
+        registry.bind("requestExecution", new RequestExecution(actions, requestStore, events, lifecycle, replies,
+                subjects, Path.of(settings.string("dsr.export.dir"))));
+        registry.bind("smsGateway", new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),
+                settings.string("dsr.sms.sender"), Duration.ofMillis(settings.integer("dsr.sms.timeout-ms", 100))));
+
+        MailIntake intake = new MailIntake(new InboundStore(jdbc), new RequestStore(jdbc), new EventLog(jdbc), outbox,
+                composer, new NoiseDetector(ownAddresses),
+                Classifier.fromFile(Path.of(settings.string("dsr.classifier.rules"))),
+                operator,
+                new Deadlines(days, settings.integer("dsr.deadline.default-calendar-days", 1),
+                        ZoneId.of(settings.string("dsr.deadline.zone"))),
+                jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
+                Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)), verification);
 
         registry.bind("mailParser", parser);
         registry.bind("mailboxAdapter", new MailboxAdapter(deadLetters));
@@ -143,5 +174,15 @@ public final class PipelineConfiguration implements CamelConfiguration {
             }
         });
         registry.bind("smtpSender", smtp);
+    }
+
+    private static Verification.Tier tier(Settings settings, String key) {
+        String value = settings.string(key).toUpperCase(java.util.Locale.ROOT);
+        try {
+            return Verification.Tier.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(settings.where(key) + ": " + key + " = '" + settings.string(key)
+                    + "' is not a risk tier (expected code, sender or review)");
+        }
     }
 }

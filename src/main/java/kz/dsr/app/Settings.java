@@ -83,7 +83,7 @@ public final class Settings {
     }
 
     /** Where the value of a key comes from: -D, the environment, or the file's line. */
-    private String where(String key) {
+    public String where(String key) {
         if (System.getProperty(key) != null) {
             return "-D" + key;
         }

@@ -173,21 +173,39 @@ public record DataMap(
     }
 
     /** Why and for how long a table's rows are kept on erasure. */
-    public record Keep(String reason, Period period) {
+    public record Keep(Localised reason, Period period) {
 
-        /** "5 years", "180 days", "1 year 6 months": for plans, events and replies. */
+        /** "5 years", "180 days", "1 year 6 months": for plans, events and the operator. */
         public String periodText() {
+            return periodText("en");
+        }
+
+        /** The period in the person's language (ru, kk, en). */
+        public String periodText(String language) {
             List<String> parts = new ArrayList<>();
-            unit(parts, period.getYears(), "year");
-            unit(parts, period.getMonths(), "month");
-            unit(parts, period.getDays(), "day");
+            unit(parts, period.getYears(), language, new String[] {"year", "years"}, new String[] {"год", "года", "лет"},
+                    "жыл");
+            unit(parts, period.getMonths(), language, new String[] {"month", "months"},
+                    new String[] {"месяц", "месяца", "месяцев"}, "ай");
+            unit(parts, period.getDays(), language, new String[] {"day", "days"}, new String[] {"день", "дня", "дней"},
+                    "күн");
             return String.join(" ", parts);
         }
 
-        private static void unit(List<String> parts, int n, String name) {
-            if (n != 0) {
-                parts.add(n + " " + name + (n == 1 ? "" : "s"));
+        private static void unit(List<String> parts, int n, String language, String[] en, String[] ru, String kk) {
+            if (n == 0) {
+                return;
             }
+            String word = switch (language) {
+                case "ru" -> {
+                    int t = n % 100;
+                    int u = n % 10;
+                    yield t >= 11 && t <= 14 ? ru[2] : u == 1 ? ru[0] : u >= 2 && u <= 4 ? ru[1] : ru[2];
+                }
+                case "kk" -> kk;
+                default -> n == 1 ? en[0] : en[1];
+            };
+            parts.add(n + " " + word);
         }
     }
 

@@ -178,7 +178,7 @@ public final class DataMapLoader {
                         + " naming the legal reason and how long");
             }
             Map<String, Node> km = yaml.map(k, "keep", Set.of("reason", "period"));
-            keep = Optional.of(new Keep(yaml.scalar(yaml.required(km, "reason", k)).strip(),
+            keep = Optional.of(new Keep(localised(yaml.required(km, "reason", k)),
                     period(yaml.required(km, "period", k))));
         } else if (m.containsKey("keep")) {
             throw yaml.error(m.get("keep"), "keep: is only for tables whose erasure is keep");

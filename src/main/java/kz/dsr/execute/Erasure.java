@@ -84,7 +84,7 @@ public final class Erasure {
         return switch (t.erasure()) {
             case DELETE -> TableOutcome.of(t.name(), Action.DELETED, AppDatabase.update(c, sql.delete(t, subjectKey)));
             case KEEP -> new TableOutcome(t.name(), Action.KEPT, AppDatabase.count(c, sql.count(t, subjectKey)),
-                    t.keep().orElseThrow().reason() + " (kept " + t.keep().get().periodText() + ")");
+                    t.keep().orElseThrow().reason().in("en") + " (kept " + t.keep().get().periodText() + ")");
             case ANONYMISE -> TableOutcome.of(t.name(), Action.ANONYMISED, anonymise(c, t, subjectKey));
         };
     }

@@ -52,7 +52,7 @@ public final class Planner {
                             case DELETE -> TableOutcome.of(t.name(), Action.WOULD_DELETE, rows);
                             case ANONYMISE -> new TableOutcome(t.name(), Action.WOULD_ANONYMISE, rows, columnActions(t));
                             case KEEP -> new TableOutcome(t.name(), Action.WOULD_KEEP, rows,
-                                    t.keep().orElseThrow().reason() + " (kept " + t.keep().get().periodText() + ")");
+                                    t.keep().orElseThrow().reason().in("en") + " (kept " + t.keep().get().periodText() + ")");
                         });
                     }
                     if (map.suppression().isPresent()

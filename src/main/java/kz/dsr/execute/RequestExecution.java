@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.OutgoingMail;
+import kz.dsr.notify.Replies;
+import kz.dsr.datamap.DataMap;
+import kz.dsr.request.Lifecycle;
+import kz.dsr.subject.SubjectFinder;
 import kz.dsr.request.RequestStatus;
 import kz.dsr.store.ErrorText;
 import kz.dsr.store.EventLog;
-import kz.dsr.store.InboundStore;
-import kz.dsr.store.Outbox;
 import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
 import org.slf4j.Logger;
@@ -38,26 +40,30 @@ public final class RequestExecution {
 
     private final DataActions actions;
     private final RequestStore requests;
-    private final InboundStore inbound;
     private final EventLog events;
-    private final Outbox outbox;
-    private final MailComposer composer;
+    private final Lifecycle lifecycle;
+    private final Replies replies;
+    private final SubjectFinder subjects;
     private final Path exportDir;
 
-    public RequestExecution(DataActions actions, RequestStore requests, InboundStore inbound, EventLog events,
-            Outbox outbox, MailComposer composer, Path exportDir) {
+    public RequestExecution(DataActions actions, RequestStore requests, EventLog events, Lifecycle lifecycle,
+            Replies replies, SubjectFinder subjects, Path exportDir) {
         this.actions = actions;
         this.requests = requests;
-        this.inbound = inbound;
         this.events = events;
-        this.outbox = outbox;
-        this.composer = composer;
+        this.lifecycle = lifecycle;
+        this.replies = replies;
+        this.subjects = subjects;
         this.exportDir = exportDir;
     }
 
     /** Runs the executor of the request's type against the application database. */
     public Outcome execute(long requestId) throws java.io.IOException {
         Request r = requests.byId(requestId).orElseThrow(() -> new IllegalArgumentException("no request " + requestId));
+        if (r.status() != RequestStatus.EXECUTING) {
+            throw new IllegalStateException("request " + r.reference() + " is " + r.status() + ", not EXECUTING:"
+                    + " only a verified request is carried out");
+        }
         String subject = requests.subjectRef(requestId).orElseThrow(() -> new IllegalStateException(
                 "request " + r.reference() + " has no matched subject (subject_ref): it cannot be executed"));
         JsonNode identifiers = requests.classification(requestId).path("identifiers");
@@ -105,28 +111,48 @@ public final class RequestExecution {
         switch (e.result()) {
             case DONE -> {
                 // Processors are told next (issue 6); until then the executed request is complete.
-                requests.setStatus(r.id(), RequestStatus.COMPLETED);
                 events.append(r.id(), "EXECUTED", ACTOR, details);
+                lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.COMPLETED, "carried out", ACTOR);
+                completedReply(r, e);
             }
             case ON_HOLD -> {
-                HoldReply hold = new HoldReply(e.hold().orElseThrow().name(),
-                        e.hold().get().reason().in(language(r)));
+                DataMap.Hold hold = e.hold().orElseThrow();
                 details.put("hold", hold.name());
-                requests.setStatus(r.id(), RequestStatus.ON_HOLD);
                 events.append(r.id(), "ON_HOLD", ACTOR, details);
-                replyOnHold(r, hold);
+                lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.ON_HOLD, "legal hold " + hold.name(), ACTOR);
+                replies.onHold(r, hold);
             }
             case NEEDS_REVIEW -> {
                 details.put("reason", e.reason());
-                requests.setStatus(r.id(), RequestStatus.NEEDS_REVIEW);
                 events.append(r.id(), "EXECUTION_NEEDS_REVIEW", ACTOR, details);
+                lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.NEEDS_REVIEW, e.reason(), ACTOR);
+                replies.askOperator(r, e.reason());
             }
             case REJECTED -> {
                 details.put("reason", e.reason());
-                requests.setStatus(r.id(), RequestStatus.REJECTED);
                 events.append(r.id(), "EXECUTION_REJECTED", ACTOR, details);
+                lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.REJECTED, e.reason(), ACTOR);
+                replies.rejected(r, e.reason());
             }
         }
+    }
+
+    /**
+     * The final reply. An access export goes only to the subject's registered e-mail address; for a
+     * phone-only account, verified by a code sent to that phone, to the address that sent the code back.
+     */
+    private void completedReply(Request r, Execution e) {
+        List<OutgoingMail.Attachment> files = List.of();
+        String recipient = r.requesterEmail();
+        if (r.type() == kz.dsr.request.RequestType.ACCESS) {
+            Path dir = exportDir.resolve(r.reference());
+            files = List.of(new OutgoingMail.Attachment(dir.resolve("export.json").toString(), "export.json",
+                            "application/json"),
+                    new OutgoingMail.Attachment(dir.resolve("export.html").toString(), "export.html", "text/html"));
+            String subject = requests.subjectRef(r.id()).orElseThrow();
+            recipient = subjects.registered(subject).email().orElse(r.requesterEmail());
+        }
+        replies.completed(r, e, files, recipient);
     }
 
     /**
@@ -135,24 +161,11 @@ public final class RequestExecution {
      */
     public void failed(long requestId, Throwable error) {
         String reason = ErrorText.forLog(ErrorText.full(error));
-        requests.setStatus(requestId, RequestStatus.FAILED);
         events.append(requestId, "EXECUTION_FAILED", ACTOR, Map.of("error", reason));
+        requests.byId(requestId).filter(r -> r.status() == RequestStatus.EXECUTING).ifPresent(r ->
+                lifecycle.move(requestId, RequestStatus.EXECUTING, RequestStatus.FAILED, reason, ACTOR));
         LOG.error("Request id {} could not be executed or its outcome recorded: {}. Every executor is safe to run"
                 + " again: fix the cause and re-run the request.", requestId, reason);
-    }
-
-    private record HoldReply(String name, String reason) {
-    }
-
-    private void replyOnHold(Request r, HoldReply hold) {
-        if (r.requesterEmail() == null) {
-            return;
-        }
-        InboundStore.Opening opening = inbound.opening(r.id()).orElse(new InboundStore.Opening("", null));
-        OutgoingMail mail = composer.reply("on-hold", r.language(), Map.of("reason", hold.reason()),
-                r.requesterEmail(), r.reference(), opening.subject(), opening.messageId(), List.of());
-        // One on-hold reply per hold: a daily re-check that finds the same hold says nothing new.
-        outbox.enqueueMail("on-hold:" + r.reference() + ":" + hold.name(), r.id(), mail);
     }
 
     private static String language(Request r) {

@@ -70,11 +70,12 @@ public final class MailIntake {
     private final Clock clock;
     private final int floodMaxPerHour;
     private final Duration rawRetention;
+    private final ThreadReplies threadReplies;
 
     public MailIntake(InboundStore inbound, RequestStore requests, EventLog events, Outbox outbox,
                       MailComposer composer, NoiseDetector noise, Classifier classifier, Operator operator,
                       Deadlines deadlines, JdbcTemplate jdbc, Clock clock, int floodMaxPerHour,
-                      Duration rawRetention) {
+                      Duration rawRetention, ThreadReplies threadReplies) {
         this.inbound = inbound;
         this.requests = requests;
         this.events = events;
@@ -88,6 +89,7 @@ public final class MailIntake {
         this.clock = clock;
         this.floodMaxPerHour = floodMaxPerHour;
         this.rawRetention = rawRetention;
+        this.threadReplies = threadReplies;
     }
 
     public Result record(ParsedMail mail, byte[] raw) {
@@ -109,6 +111,7 @@ public final class MailIntake {
                     Map.of("fromRequester", mail.fromAddress() != null
                             && mail.fromAddress().equals(request.requesterEmail()))));
             inbound.settle(inboundId, Disposition.THREAD_REPLY, null, request.id());
+            threadReplies.onReply(request, mail);
             return new Result(Disposition.THREAD_REPLY, false, request.reference(), null);
         }
         if (mail.fromAddress() != null

@@ -74,12 +74,31 @@ public final class MailComposer {
                 List.copyOf(references), reference);
     }
 
-    /** A mail that answers nobody (to the operator, say): "subject [DSR-…]", a body from a template. */
+    /**
+     * A mail that answers nobody (to the operator, or a code to a registered address): "subject [DSR-…]",
+     * a body from a template. With a null subject, the template's first line "Subject: …" gives it.
+     */
     public OutgoingMail notice(String template, String language, Map<String, String> values, String recipient,
                                String reference, String subject) {
         String messageId = "dsr." + reference + "." + UUID.randomUUID() + "@" + messageIdDomain;
-        return new OutgoingMail(recipient, subject + " [" + reference + "]",
-                body(template, language, values, reference), messageId, null, List.of(), reference);
+        String body = body(template, language, values, reference);
+        String title = subject;
+        if (title == null) {
+            int nl = body.indexOf('\n');
+            String first = nl < 0 ? body : body.substring(0, nl);
+            if (!first.startsWith("Subject:")) {
+                throw new IllegalArgumentException("template " + template + "." + language
+                        + " must start with a line 'Subject: ...'");
+            }
+            title = first.substring("Subject:".length()).strip();
+            body = nl < 0 ? "" : body.substring(nl + 1).stripLeading();
+        }
+        return new OutgoingMail(recipient, title + " [" + reference + "]", body, messageId, null, List.of(), reference);
+    }
+
+    /** A template filled in as plain text (an SMS), without a mail around it. */
+    public String text(String template, String language, Map<String, String> values, String reference) {
+        return body(template, BILINGUAL.equals(language) ? "ru" : language, values, reference).strip();
     }
 
     private String body(String template, String language, Map<String, String> values, String reference) {
@@ -107,7 +126,25 @@ public final class MailComposer {
         mime.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.recipient(), true));
         mime.setSubject(mail.subject(), "UTF-8");
         mime.setSentDate(Date.from(Instant.now()));
-        mime.setText(mail.body(), "UTF-8");
+        if (mail.attachments().isEmpty()) {
+            mime.setText(mail.body(), "UTF-8");
+        } else {
+            jakarta.mail.internet.MimeMultipart parts = new jakarta.mail.internet.MimeMultipart();
+            jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+            text.setText(mail.body(), "UTF-8");
+            parts.addBodyPart(text);
+            for (OutgoingMail.Attachment a : mail.attachments()) {
+                jakarta.mail.internet.MimeBodyPart file = new jakarta.mail.internet.MimeBodyPart();
+                try {
+                    file.attachFile(new java.io.File(a.path()), a.contentType(), null);
+                } catch (java.io.IOException e) {
+                    throw new MessagingException("attachment " + a.name() + " cannot be read: " + e.getMessage(), e);
+                }
+                file.setFileName(a.name());
+                parts.addBodyPart(file);
+            }
+            mime.setContent(parts);
+        }
         mime.setHeader("Message-ID", "<" + mail.messageId() + ">");
         if (mail.inReplyTo() != null) {
             mime.setHeader("In-Reply-To", "<" + mail.inReplyTo() + ">");

@@ -11,5 +11,19 @@ import java.util.List;
  * @param references the thread's Message-IDs without brackets, oldest first
  */
 public record OutgoingMail(String recipient, String subject, String body, String messageId, String inReplyTo,
-                           List<String> references, String reference) {
+                           List<String> references, String reference, List<Attachment> attachments) {
+
+    /** A file sent with the mail (an access export); read when the mail is built, not stored twice. */
+    public record Attachment(String path, String name, String contentType) {
+    }
+
+    public OutgoingMail(String recipient, String subject, String body, String messageId, String inReplyTo,
+                        List<String> references, String reference) {
+        this(recipient, subject, body, messageId, inReplyTo, references, reference, List.of());
+    }
+
+    /** The same mail with files attached. */
+    public OutgoingMail withAttachments(List<Attachment> files) {
+        return new OutgoingMail(recipient, subject, body, messageId, inReplyTo, references, reference, List.copyOf(files));
+    }
 }

@@ -17,8 +17,12 @@ public final class Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
-    /** An outbox row taken for sending. */
-    public record Item(long id, int attempt, Long requestId, OutgoingMail mail) {
+    /** An outbox row taken for sending: a mail, or (channel SMS) a text to {@code mail.recipient()}. */
+    public record Item(long id, int attempt, Long requestId, String channel, OutgoingMail mail) {
+
+        public boolean isSms() {
+            return "SMS".equals(channel);
+        }
     }
 
     /** How retries are spaced and when they stop. */
@@ -38,31 +42,54 @@ public final class Outbox {
     /** Queues a mail for the event; a second call with the same event key changes nothing. */
     public boolean enqueueMail(String eventKey, Long requestId, OutgoingMail mail) {
         return jdbc.update("insert into outbox (channel, event_key, request_id, recipient, subject, body, message_id, "
-                        + "in_reply_to, references_ids) values ('MAIL', ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "in_reply_to, references_ids, attachments) values ('MAIL', ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "on conflict (event_key) do nothing",
                 eventKey, requestId, mail.recipient(), mail.subject(), mail.body(), mail.messageId(),
-                mail.inReplyTo(), String.join(" ", mail.references())) == 1;
+                mail.inReplyTo(), String.join(" ", mail.references()), Json.write(mail.attachments())) == 1;
+    }
+
+    /** Queues a text message (SMS) for the event; a second call with the same event key changes nothing. */
+    public boolean enqueueSms(String eventKey, Long requestId, String phone, String text) {
+        return jdbc.update("insert into outbox (channel, event_key, request_id, recipient, subject, body, message_id) "
+                        + "values ('SMS', ?, ?, ?, '', ?, ?) on conflict (event_key) do nothing",
+                eventKey, requestId, phone, text, "sms:" + eventKey) == 1;
     }
 
     /**
      * Takes up to {@code limit} due messages for this node. A taken message is leased: if the node dies
      * before marking it, it becomes due again when the lease ends. SKIP LOCKED lets nodes share the work.
      */
+    private static List<OutgoingMail.Attachment> attachments(String json) {
+        try {
+            return List.of(Json.mapper().readValue(json == null ? "[]" : json, OutgoingMail.Attachment[].class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("outbox attachments are not readable JSON", e);
+        }
+    }
+
     public List<Item> takeDue(int limit) {
         return jdbc.query("update outbox set status = 'SENDING', attempts = attempts + 1, "
                         + "next_attempt_at = now() + make_interval(secs => ?) "
                         + "where id in (select id from outbox where status in ('PENDING', 'SENDING') "
                         + "and next_attempt_at <= now() order by id limit ? for update skip locked) "
                         + "returning id, attempts, request_id, recipient, subject, body, message_id, in_reply_to, "
-                        + "references_ids, (select reference from request r where r.id = outbox.request_id)",
-                (rs, n) -> new Item(rs.getLong(1), rs.getInt(2), (Long) rs.getObject(3), new OutgoingMail(
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                        splitIds(rs.getString(9)), rs.getString(10))),
+                        + "references_ids, (select reference from request r where r.id = outbox.request_id), channel, "
+                        + "attachments",
+                (rs, n) -> new Item(rs.getLong(1), rs.getInt(2), (Long) rs.getObject(3), rs.getString(11),
+                        new OutgoingMail(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getString(8), splitIds(rs.getString(9)), rs.getString(10),
+                                attachments(rs.getString(12)))),
                 retry.lease().toSeconds(), limit);
     }
 
+    /** Event keys of messages that carry a one-time code: their text is blanked once sent. */
+    public static final String CODE_KEY_PREFIX = "code:";
+
     public void markSent(long id) {
-        jdbc.update("update outbox set status = 'SENT', sent_at = now(), last_error = null where id = ?", id);
+        // A sent one-time code must not stay readable in the store (codes are kept only as hashes).
+        jdbc.update("update outbox set status = 'SENT', sent_at = now(), last_error = null, body = case when"
+                + " event_key like '" + CODE_KEY_PREFIX + "%' then '(removed once sent: it held a one-time code)'"
+                + " else body end where id = ?", id);
     }
 
     /**

@@ -39,4 +39,22 @@ public final class SubjectFinder {
         List<Object> keys = db.readOnly(c -> kz.dsr.execute.AppDatabase.column(c, sql.findSubject(id, normal.get())));
         return new LinkedHashSet<>(keys);
     }
+
+    /** The subject's registered e-mail and phone (the identities named "email" and "phone"), normalised. */
+    public Verification.Registered registered(Object subjectKey) {
+        return new Verification.Registered(identityValue("email", subjectKey), identityValue("phone", subjectKey));
+    }
+
+    private Optional<String> identityValue(String name, Object subjectKey) {
+        DataMap.Identity id = map.subject().identities().get(name);
+        if (id == null) {
+            return Optional.empty();
+        }
+        List<Object> values = db.readOnly(c -> AppDatabase.column(c, sql.identities(List.of(id.column()), subjectKey)));
+        if (values.isEmpty() || values.get(0) == null) {
+            return Optional.empty();
+        }
+        // An anonymised (hashed) identity is nobody's address any more.
+        return id.normaliser().apply(values.get(0).toString());
+    }
 }

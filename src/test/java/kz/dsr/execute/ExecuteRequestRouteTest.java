@@ -42,7 +42,9 @@ class ExecuteRequestRouteTest {
                 + " and request_id is not null", m.messageId()) == 1);
         long id = pipeline.store().queryForObject("select request_id from inbound_message where message_key = ?",
                 Long.class, m.messageId());
-        pipeline.store().update("update request set subject_ref = ? where id = ?", String.valueOf(subject), id);
+        // What matching and verification do (RequestLifecycleTest covers them): subject known, request verified.
+        pipeline.store().update("update request set subject_ref = ?, status = 'EXECUTING' where id = ?",
+                String.valueOf(subject), id);
         return id;
     }
 

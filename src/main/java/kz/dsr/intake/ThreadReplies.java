@@ -1,0 +1,11 @@
+package kz.dsr.intake;
+
+import kz.dsr.store.RequestStore.Request;
+
+/** Who hears about a reply in a request's thread, inside the intake transaction (verification codes). */
+public interface ThreadReplies {
+
+    void onReply(Request request, ParsedMail mail);
+
+    ThreadReplies NONE = (request, mail) -> { };
+}

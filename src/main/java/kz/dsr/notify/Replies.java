@@ -1,0 +1,139 @@
+package kz.dsr.notify;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kz.dsr.datamap.DataMap;
+import kz.dsr.execute.Execution;
+import kz.dsr.execute.TableOutcome;
+import kz.dsr.store.InboundStore;
+import kz.dsr.store.Outbox;
+import kz.dsr.store.RequestStore.Request;
+import kz.dsr.subject.Verification;
+
+/**
+ * Every message the lifecycle sends, composed by the one {@link MailComposer} from
+ * {@code config/templates} in the request's language and queued in the one {@link Outbox}, each
+ * under an event key so that a retry or a restart never sends it twice. Replies to the person thread
+ * onto the mail that opened their request.
+ */
+public final class Replies implements Verification.Messages {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm");
+
+    private final MailComposer composer;
+    private final Outbox outbox;
+    private final InboundStore inbound;
+    private final kz.dsr.intake.MailIntake.Operator operator;
+    private final DataMap map;
+    private final ZoneId zone;
+
+    public Replies(MailComposer composer, Outbox outbox, InboundStore inbound, kz.dsr.intake.MailIntake.Operator operator, DataMap map,
+            ZoneId zone) {
+        this.composer = composer;
+        this.outbox = outbox;
+        this.inbound = inbound;
+        this.operator = operator;
+        this.map = map;
+        this.zone = zone;
+    }
+
+    /** A reply to the person, in the thread of the mail that opened the request. */
+    private void reply(String key, Request r, String template, Map<String, String> values,
+            List<OutgoingMail.Attachment> files, String recipient) {
+        if (recipient == null) {
+            return;
+        }
+        InboundStore.Opening opening = inbound.opening(r.id()).orElse(new InboundStore.Opening("", null));
+        OutgoingMail mail = composer.reply(template, r.language(), values, recipient, r.reference(), opening.subject(),
+                opening.messageId(), List.of());
+        outbox.enqueueMail(key + ":" + r.reference(), r.id(), files.isEmpty() ? mail : mail.withAttachments(files));
+    }
+
+    private static String single(String language) {
+        return MailComposer.BILINGUAL.equals(language) ? "ru" : language;
+    }
+
+    @Override
+    public void codeSentReply(Request r) {
+        reply("verification", r, "verification", Map.of(), List.of(), r.requesterEmail());
+    }
+
+    @Override
+    public void codeByMail(Request r, String registeredEmail, String code, Instant expires) {
+        OutgoingMail mail = composer.notice("code", single(r.language()), Map.of("code", code,
+                "expires", WHEN.format(expires.atZone(zone))), registeredEmail, r.reference(), null);
+        outbox.enqueueMail(Outbox.CODE_KEY_PREFIX + r.reference(), r.id(), mail);
+    }
+
+    @Override
+    public void codeBySms(Request r, String registeredPhone, String code, Instant expires) {
+        String text = composer.text("code-sms", r.language(), Map.of("code", code,
+                "expires", WHEN.format(expires.atZone(zone))), r.reference());
+        outbox.enqueueSms(Outbox.CODE_KEY_PREFIX + r.reference(), r.id(), registeredPhone, text);
+    }
+
+    @Override
+    public void wrongCode(Request r, int triesLeft) {
+        reply("code-wrong-" + triesLeft, r, "code-wrong", Map.of("triesLeft", String.valueOf(triesLeft)), List.of(),
+                r.requesterEmail());
+    }
+
+    @Override
+    public void expired(Request r, String why) {
+        reply("expired", r, "expired", Map.of(), List.of(), r.requesterEmail());
+    }
+
+    @Override
+    public void askOperator(Request r, String why) {
+        OutgoingMail notice = composer.notice("review", operator.language(), Map.of("type", r.type().name(),
+                "confidence", "-", "reason", why, "evidence", "-", "dueDate", r.dueDate().toString()),
+                operator.address(), r.reference(), "Needs review");
+        outbox.enqueueMail("review:" + r.reference() + ":" + Integer.toHexString(why.hashCode()), r.id(), notice);
+    }
+
+    /** The hold's reason, once per hold: a daily re-check that finds the same hold says nothing new. */
+    public void onHold(Request r, DataMap.Hold hold) {
+        reply("on-hold:" + hold.name(), r, "on-hold", Map.of("reason", hold.reason().in(single(r.language()))),
+                List.of(), r.requesterEmail());
+    }
+
+    public void rejected(Request r, String reason) {
+        reply("rejected", r, "rejected", Map.of("reason", reason), List.of(), r.requesterEmail());
+    }
+
+    /**
+     * What was done, in plain words. {@code recipient} is the verified address (for an access
+     * request, the registered one: the export goes nowhere else).
+     */
+    public void completed(Request r, Execution e, List<OutgoingMail.Attachment> files, String recipient) {
+        String lang = single(r.language());
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("deleted", String.valueOf(e.rows(TableOutcome.Action.DELETED)));
+        v.put("anonymised", String.valueOf(e.rows(TableOutcome.Action.ANONYMISED)));
+        v.put("changed", String.valueOf(e.rows(TableOutcome.Action.CHANGED) + e.rows(TableOutcome.Action.SET)));
+        v.put("exported", String.valueOf(e.rows(TableOutcome.Action.EXPORTED)));
+        v.put("kept", keptInPlainWords(e, lang));
+        v.put("field", String.valueOf(e.facts().getOrDefault("field", "")));
+        v.put("categories", String.join(", ", map.exportedCategories().stream()
+                .map(c -> map.processing().categories().get(c).title().in(lang)).toList()));
+        reply("completed", r, "completed-" + r.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                v, files, recipient);
+    }
+
+    /** One line per kept table: rows, why and for how long, in the person's language where the map gives it. */
+    private String keptInPlainWords(Execution e, String lang) {
+        List<String> lines = new ArrayList<>();
+        for (TableOutcome t : e.tables()) {
+            if (t.action() == TableOutcome.Action.KEPT && t.rows() > 0) {
+                DataMap.Keep keep = map.table(t.table()).keep().orElseThrow();
+                lines.add("- " + t.rows() + " × " + keep.reason().in(lang) + " (" + keep.periodText() + ")");
+            }
+        }
+        return lines.isEmpty() ? "-" : String.join("\n", lines);
+    }
+}

@@ -1,0 +1,71 @@
+package kz.dsr.subject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import kz.dsr.request.Lifecycle;
+import kz.dsr.request.RequestStatus;
+import kz.dsr.store.RequestStore;
+import kz.dsr.store.RequestStore.Request;
+
+/**
+ * Finds the data subject of a CLASSIFIED request through the data map's identities: the sender's
+ * address and the e-mail addresses and phone numbers written in the mail. One subject: MATCHED and
+ * on to verification. None: the same reply as when a code was sent ("if an account is registered
+ * to the details you gave…"), so nobody learns whether an account exists. Several: an operator
+ * decides (NEEDS_REVIEW).
+ */
+public final class Matching {
+
+    private static final String ACTOR = "matching";
+
+    private final SubjectFinder finder;
+    private final boolean hasEmail;
+    private final boolean hasPhone;
+    private final RequestStore requests;
+    private final Lifecycle lifecycle;
+    private final Verification verification;
+    private final Verification.Messages messages;
+
+    public Matching(SubjectFinder finder, Set<String> identityNames, RequestStore requests, Lifecycle lifecycle,
+            Verification verification, Verification.Messages messages) {
+        this.finder = finder;
+        this.hasEmail = identityNames.contains("email");
+        this.hasPhone = identityNames.contains("phone");
+        this.requests = requests;
+        this.lifecycle = lifecycle;
+        this.verification = verification;
+        this.messages = messages;
+    }
+
+    public void match(Request r) {
+        JsonNode ids = requests.classification(r.id()).path("identifiers");
+        Set<Object> keys = new LinkedHashSet<>();
+        if (hasEmail) {
+            if (r.requesterEmail() != null) {
+                keys.addAll(finder.find("email", r.requesterEmail()));
+            }
+            ids.path("emails").forEach(e -> keys.addAll(finder.find("email", e.asText())));
+        }
+        if (hasPhone) {
+            ids.path("phones").forEach(p -> keys.addAll(finder.find("phone", p.asText())));
+        }
+        if (keys.isEmpty()) {
+            messages.codeSentReply(r);
+            lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.REJECTED,
+                    "no account matches the sender or the details in the mail (the person was told neutrally)", ACTOR);
+            return;
+        }
+        if (keys.size() > 1) {
+            lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.NEEDS_REVIEW,
+                    keys.size() + " accounts match the details in the mail", ACTOR, Map.of("accounts", keys.size()));
+            messages.askOperator(r, keys.size() + " accounts match the sender and the details in the mail");
+            return;
+        }
+        Object key = keys.iterator().next();
+        requests.setSubjectRef(r.id(), String.valueOf(key));
+        lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.MATCHED, "one account matches", ACTOR);
+        verification.start(requests.byId(r.id()).orElseThrow(), finder.registered(key));
+    }
+}
