@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = DsrPipeline.Version.class,
         description = "Answers data-subject requests (erasure, access, rectification, ...) that arrive by mail.",
         subcommands = {RunCommand.class, DemoCommand.class, kz.dsr.classify.ClassifyCommand.class,
+            kz.dsr.classify.TrainCommand.class,
             kz.dsr.execute.PlanCommand.class, kz.dsr.execute.UnblockCommand.class})
 public final class DsrPipeline implements Runnable {
 

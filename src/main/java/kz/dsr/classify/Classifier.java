@@ -27,31 +27,51 @@ public final class Classifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Classifier.class);
 
-    /** The rules in force and the file state they came from. */
-    private record Loaded(Rules rules, IdentifierExtractor extractor, FileTime modified, long size) {
+    /**
+     * The rules and the model in force and the file states they came from (the model's: null
+     * when the rules name none or the model is fixed).
+     */
+    private record Loaded(Rules rules, IdentifierExtractor extractor, FileTime modified, long size, Model model,
+            FileTime modelModified, long modelSize) {
     }
 
     private final Path file;
+    /** A model given in code (leave-one-writer-out, tests): used instead of the one the rules name. */
+    private final Model fixedModel;
     private volatile Loaded current;
     private final AtomicLong nextCheck;
     private volatile FileTime failedModified;
+    private volatile FileTime failedModelModified;
 
-    private Classifier(Path file, Loaded loaded) {
+    private Classifier(Path file, Model fixedModel, Loaded loaded) {
         this.file = file;
+        this.fixedModel = fixedModel;
         this.current = loaded;
         this.nextCheck = new AtomicLong(System.nanoTime() + interval(loaded));
     }
 
     /**
-     * Loads the rules.
+     * Loads the rules and the model they name ({@code model.file}).
      *
-     * @throws IllegalArgumentException naming the file and the line when the file cannot be used
+     * @throws IllegalArgumentException naming the file and the line when a file cannot be used
      */
     public static Classifier fromFile(Path rulesYaml) {
-        return new Classifier(rulesYaml, load(rulesYaml));
+        return new Classifier(rulesYaml, null, load(rulesYaml, null));
     }
 
-    private static Loaded load(Path file) {
+    /**
+     * The rules of {@code rulesYaml} with {@code model} in place of the file they name (null: the
+     * rules alone). For measuring a model trained in memory.
+     */
+    static Classifier withModel(Path rulesYaml, Model model) {
+        Model fixed = model != null ? model : NO_MODEL;
+        return new Classifier(rulesYaml, fixed, load(rulesYaml, fixed));
+    }
+
+    /** Marks "rules alone" for {@link #withModel}. */
+    private static final Model NO_MODEL = new Model(List.of(), new double[Model.TYPES.length], java.util.Map.of());
+
+    private static Loaded load(Path file, Model fixedModel) {
         FileTime modified = null;
         long size = -1;
         try {
@@ -62,7 +82,24 @@ public final class Classifier {
             throw new IllegalArgumentException(file + ": cannot read the classifier rules: " + e, e);
         }
         Rules rules = RulesLoader.load(file);
-        return new Loaded(rules, new IdentifierExtractor(rules.identifiers()), modified, size);
+        Model model = null;
+        FileTime modelModified = null;
+        long modelSize = -1;
+        if (fixedModel != null) {
+            model = fixedModel == NO_MODEL ? null : fixedModel;
+        } else if (rules.model() != null) {
+            Path m = rules.model().file();
+            try {
+                BasicFileAttributes a = Files.readAttributes(m, BasicFileAttributes.class);
+                modelModified = a.lastModifiedTime();
+                modelSize = a.size();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + ": model.file " + m + " cannot be read: " + e, e);
+            }
+            model = Model.read(m);
+        }
+        return new Loaded(rules, new IdentifierExtractor(rules.identifiers()), modified, size, model, modelModified,
+                modelSize);
     }
 
     private static long interval(Loaded l) {
@@ -87,11 +124,14 @@ public final class Classifier {
         }
     }
 
-    private static Classification classify(Loaded l, String subject, String body) {
-        Rules rules = l.rules();
+    /** A mail's subject and body analysed, capped as the classifier reads them. */
+    private record Analysed(String subject, String body, LanguageDetector.Detected language, Section s, Section b) {
+    }
+
+    private static Analysed analyse(Rules rules, String subject, String body) {
         int max = rules.text().maxChars();
-        subject = cap(subject, 1000);
-        body = cap(body, max);
+        subject = cap(subject == null ? "" : subject, 1000);
+        body = cap(body == null ? "" : body, max);
         List<Token> subjectTokens = TextAnalyzer.tokenize(subject, rules.text());
         List<Token> bodyTokens = TextAnalyzer.tokenize(body, rules.text());
         List<Token> all = new ArrayList<>(subjectTokens.size() + bodyTokens.size());
@@ -103,8 +143,32 @@ public final class Classifier {
         boolean kazakh = language.language().equals("kk");
         Section s = TextAnalyzer.analyze(subject, subjectTokens, rules, !english, kazakh);
         Section b = TextAnalyzer.analyze(body, bodyTokens, rules, !english, kazakh);
+        return new Analysed(subject, body, language, s, b);
+    }
 
-        Scorer.Decision decision = Scorer.decide(rules, s, b);
+    /** The model's features of a mail, as the classifier sees it (for training). */
+    static List<String> features(Rules rules, String subject, String body) {
+        Analysed a = analyse(rules, subject, body);
+        return ModelFeatures.of(rules, a.s(), a.b());
+    }
+
+    /** The rules in force (for training with the same analysis). */
+    Rules rules() {
+        reloadIfChanged();
+        return current.rules();
+    }
+
+    private static Classification classify(Loaded l, String subjectText, String bodyText) {
+        Rules rules = l.rules();
+        Analysed a = analyse(rules, subjectText, bodyText);
+        String subject = a.subject();
+        String body = a.body();
+        LanguageDetector.Detected language = a.language();
+        Section s = a.s();
+        Section b = a.b();
+
+        Scorer.Decision rulesDecision = Scorer.decide(rules, s, b);
+        Scorer.Decision decision = withModel(rulesDecision, l.model(), rules, s, b);
         Identifiers identifiers = l.extractor().extract(subject, body);
         if (decision.type() == RequestType.RECTIFICATION) {
             Rectification r = IdentifierExtractor.rectification(b, rules);
@@ -120,6 +184,52 @@ public final class Classifier {
         double confidence = Math.round(decision.confidence() * 100) / 100.0;
         return new Classification(decision.type(), language.language(), confidence, decision.review(),
                 identifiers, evidence);
+    }
+
+    /**
+     * The learned fallback: when no rule fired or the rules are unsure (confidence below their
+     * review threshold), the model's type is taken if it is at least {@code minProbability}
+     * likely. A confident rule result always wins. A destructive type the model picks without a
+     * rule of that type having fired is always reviewed.
+     */
+    private static Scorer.Decision withModel(Scorer.Decision d, Model model, Rules rules, Section s, Section b) {
+        Rules.ModelSettings settings = rules.model();
+        if (model == null || settings == null) {
+            return d;
+        }
+        double threshold = d.type().isDestructive() ? rules.scoring().reviewBelowDestructive() : rules.scoring().reviewBelow();
+        if (!d.silent() && d.confidence() >= threshold) {
+            return d;
+        }
+        Model.Prediction p = model.predict(ModelFeatures.of(rules, s, b));
+        List<String> evidence = new ArrayList<>(d.evidence());
+        String said = "model: " + p.type() + " p=" + String.format(java.util.Locale.ROOT, "%.2f", p.probability())
+                + ", top tokens: " + String.join(", ", p.topFeatures());
+        if (p.type() == d.type()) {
+            evidence.add(said + " (agrees)");
+            return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
+        }
+        double needed = d.silent() ? settings.minProbability() : settings.overruleUnsure();
+        if (p.probability() < needed) {
+            evidence.add(said + " (below " + Scorer.fmt(needed) + ": the rules' " + d.type() + " stays)");
+            return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
+        }
+        evidence.add(said + " — the rules " + (d.silent() ? "were silent" : "were unsure (" + d.type() + " "
+                + Scorer.fmt(d.confidence()) + ")") + ": the model decides");
+        boolean review = d.review(); // e.g. a silent mail naming the sender's own data: still looked at
+        if (!d.silent()) {
+            review = true;
+            evidence.add("review: the model overrules unsure rules");
+        } else if (p.probability() < settings.reviewBelow()) {
+            review = true;
+            evidence.add("review: model probability " + String.format(java.util.Locale.ROOT, "%.2f", p.probability())
+                    + " < " + Scorer.fmt(settings.reviewBelow()));
+        }
+        if (p.type().isDestructive() && !d.fired().contains(p.type())) {
+            review = true;
+            evidence.add("review: " + p.type() + " from the model alone, no " + p.type() + " rule fired: an operator confirms");
+        }
+        return new Scorer.Decision(p.type(), p.probability(), review, evidence, d.fired(), false);
     }
 
     private static String cap(String s, int max) {
@@ -143,18 +253,32 @@ public final class Classifier {
         Loaded l = current;
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            if ((a.lastModifiedTime().equals(l.modified()) && a.size() == l.size())
-                    || a.lastModifiedTime().equals(failedModified)) {
+            boolean rulesSame = a.lastModifiedTime().equals(l.modified()) && a.size() == l.size();
+            FileTime modelTime = null;
+            boolean modelSame = true;
+            if (fixedModel == null && l.rules().model() != null) {
+                try {
+                    BasicFileAttributes m = Files.readAttributes(l.rules().model().file(), BasicFileAttributes.class);
+                    modelTime = m.lastModifiedTime();
+                    modelSame = modelTime.equals(l.modelModified()) && m.size() == l.modelSize();
+                } catch (IOException e) {
+                    modelSame = true; // a model file being replaced: keep the one in force, look again later
+                }
+            }
+            if ((rulesSame || a.lastModifiedTime().equals(failedModified))
+                    && (modelSame || (modelTime != null && modelTime.equals(failedModelModified)))) {
                 return;
             }
             try {
-                Loaded fresh = load(file);
+                Loaded fresh = load(file, fixedModel);
                 current = fresh;
                 nextCheck.set(System.nanoTime() + interval(fresh));
                 failedModified = null;
-                LOG.info("classifier rules reloaded from {}", file);
+                failedModelModified = null;
+                LOG.info("classifier rules and model reloaded from {}", file);
             } catch (IllegalArgumentException e) {
                 failedModified = a.lastModifiedTime();
+                failedModelModified = modelTime;
                 LOG.error("classifier rules not reloaded, the previous rules stay in force: {}", e.getMessage());
             }
         } catch (IOException e) {

@@ -23,7 +23,18 @@ record Rules(
         List<Rule> rules,
         List<Guard> guards,
         IdentifierWords identifiers,
-        Mood mood) {
+        Mood mood,
+        ModelSettings model) {
+
+    /**
+     * The learned fallback ({@link Model}): {@code file} (resolved against the rules file's folder),
+     * used when no rule fires or the rules are unsure; its type is taken at {@code minProbability}
+     * or more and reviewed below {@code reviewBelow} (a destructive type without a rule of its own
+     * always is). Rules that fired but are unsure are overruled only at {@code overruleUnsure}
+     * or more (above 1: never). Null when the rules name no model.
+     */
+    record ModelSettings(Path file, double minProbability, double reviewBelow, double overruleUnsure) {
+    }
 
     /** How matched rule weights become a type, a confidence and a review flag. */
     record Scoring(double subjectWeight, int window, int guardWindow, double minScore, double confidenceScale,
@@ -45,10 +56,11 @@ record Rules(
      * done («до сих пор не удалён»); {@code transparent}: words the scope skips over;
      * {@code modals}: concepts that pass a negation on to the next cue («не хочу удалять»);
      * {@code notNegating}: folded phrases that start with a negation word but ask politely («не
-     * могли бы вы удалить»): no negation.
+     * могли бы вы удалить»): no negation; {@code coordination}: folded conjunctions that carry a
+     * negation passed on by a modal to the next cue («не надо блокировать и удалять»).
      */
     record Negation(Set<String> before, Set<String> after, List<String[]> ignoreAfter, int window,
-            Set<String> transparent, int[] modals, List<String[]> notNegating) {
+            Set<String> transparent, int[] modals, List<String[]> notNegating, Set<String> coordination) {
     }
 
     /** Kazakh morphology: the stemmer, converb endings and auxiliary verb stems. */

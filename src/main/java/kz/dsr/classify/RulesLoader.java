@@ -37,7 +37,7 @@ final class RulesLoader {
     private Rules parse() {
         Node root = yaml.root();
         Map<String, Node> top = map(root, "the file", Set.of("version", "reloadCheckSeconds", "scoring", "text",
-                "negation", "kazakh", "language", "concepts", "rules", "guards", "identifiers", "mood"));
+                "negation", "kazakh", "language", "concepts", "rules", "guards", "identifiers", "mood", "model"));
         int reload = integer(required(top, "reloadCheckSeconds", root), 0, 86_400);
 
         Map<String, Node> k = map(required(top, "kazakh", root), "kazakh",
@@ -83,9 +83,24 @@ final class RulesLoader {
             }
         }
         Rules.Mood mood = top.containsKey("mood") ? mood(top.get("mood"), vocabulary) : null;
+        Rules.ModelSettings model = top.containsKey("model") ? model(top.get("model")) : null;
         Vocabulary built = vocabulary.build();
         return new Rules(yaml.file(), reload, scoring, textSettings, negation, kazakh, language, built,
-                List.copyOf(rules), List.copyOf(guards), identifiers, mood);
+                List.copyOf(rules), List.copyOf(guards), identifiers, mood, model);
+    }
+
+    private Rules.ModelSettings model(Node node) {
+        Map<String, Node> m = map(node, "model", Set.of("file", "minProbability", "reviewBelow", "overruleUnsure"));
+        String name = scalar(required(m, "file", node)).trim();
+        if (name.isEmpty()) {
+            throw error(m.get("file"), "model.file is empty");
+        }
+        Path dir = yaml.file().toAbsolutePath().getParent();
+        Path file = dir == null ? Path.of(name) : dir.resolve(name);
+        return new Rules.ModelSettings(file.normalize(),
+                m.containsKey("minProbability") ? number(m.get("minProbability"), 0, 1) : 0.5,
+                m.containsKey("reviewBelow") ? number(m.get("reviewBelow"), 0, 1) : 0.8,
+                m.containsKey("overruleUnsure") ? number(m.get("overruleUnsure"), 0, 2) : 0.9);
     }
 
     // ---- sections ----
@@ -167,7 +182,7 @@ final class RulesLoader {
 
     private Rules.Negation negation(Node node, Vocabulary.Builder vocabulary) {
         Map<String, Node> m = map(node, "negation",
-                Set.of("before", "after", "ignoreAfter", "window", "transparent", "modals", "notNegating"));
+                Set.of("before", "after", "ignoreAfter", "window", "transparent", "modals", "notNegating", "coordination"));
         List<String[]> notNegating = new ArrayList<>();
         if (m.containsKey("notNegating")) {
             for (String phrase : strings(m.get("notNegating"))) {
@@ -184,7 +199,8 @@ final class RulesLoader {
         }
         return new Rules.Negation(foldedSet(required(m, "before", node)), foldedSet(required(m, "after", node)),
                 List.copyOf(ignore), integer(required(m, "window", node), 1, 10), foldedSet(required(m, "transparent", node)),
-                modals.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(notNegating));
+                modals.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(notNegating),
+                m.containsKey("coordination") ? foldedSet(m.get("coordination")) : Set.of());
     }
 
     private Rules.LanguageWords language(Node node) {

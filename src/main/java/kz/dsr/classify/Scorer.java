@@ -15,8 +15,12 @@ import kz.dsr.request.RequestType;
  */
 final class Scorer {
 
-    /** The decision with its evidence. */
-    record Decision(RequestType type, double confidence, boolean review, List<String> evidence) {
+    /**
+     * The decision with its evidence. {@code fired}: the types some rule matched for (left by the
+     * guards and the mood); {@code silent}: no type reached the minimum score (NOT_DSR by default).
+     */
+    record Decision(RequestType type, double confidence, boolean review, List<String> evidence,
+            Set<RequestType> fired, boolean silent) {
     }
 
     /** One place where a pattern matched: the first token of each part. */
@@ -163,6 +167,12 @@ final class Scorer {
             }
         }
         evidence.addAll(0, ruleEvidence);
+        Set<RequestType> fired = java.util.EnumSet.noneOf(RequestType.class);
+        for (int r = 0; r < rules.rules().size(); r++) {
+            if (!ruleMatches.get(r).isEmpty()) {
+                fired.add(rules.rules().get(r).type());
+            }
+        }
         for (Section s : sections) {
             for (Token t : s.tokens) {
                 if (t.negated) {
@@ -269,7 +279,7 @@ final class Scorer {
                     }
                 }
             }
-            return new Decision(RequestType.NOT_DSR, confidence, review, evidence);
+            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true);
         }
         double top = score.get(winner);
         double second = 0;
@@ -312,7 +322,7 @@ final class Scorer {
             evidence.add("review: " + winner + " stated in the body only " + fmt(stated.getOrDefault(winner, 0.0))
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
-        return new Decision(winner, confidence, review, evidence);
+        return new Decision(winner, confidence, review, evidence, fired, false);
     }
 
     private static boolean sharesWords(Match guard, Match rule) {

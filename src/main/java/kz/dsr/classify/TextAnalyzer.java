@@ -344,6 +344,9 @@ final class TextAnalyzer {
             }
             if (cue[j]) {
                 t.negated = true;
+                if (negatedModal) {
+                    coordinated(tokens, j, cue, negation);
+                }
                 return;
             }
             budget--;
@@ -351,6 +354,31 @@ final class TextAnalyzer {
         if (negatedModal) {
             // «удалять (пока) не надо», "deleting is not needed": the cue stands before.
             scopeBackward(tokens, i, cue, modal, negation);
+        }
+    }
+
+    /**
+     * «не надо блокировать и удалять», "don't want to block or delete": after a negated modal the
+     * negation carries over a conjunction to the cue right after it (and on along such a chain).
+     */
+    private static void coordinated(Token[] tokens, int j, boolean[] cue, Rules.Negation negation) {
+        int k = j + 1;
+        while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
+            k++; // the rest of a phrase cue
+        }
+        while (k + 1 < tokens.length) {
+            Token and = tokens[k];
+            Token next = tokens[k + 1];
+            if (and.punctuation || next.punctuation || and.sentence != tokens[j].sentence || next.sentence != and.sentence
+                    || and.pauseBefore || next.pauseBefore || !cue[k + 1]
+                    || !negation.coordination().contains(and.latin ? and.lower : and.folded)) {
+                return;
+            }
+            next.negated = true;
+            k += 2;
+            while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
+                k++;
+            }
         }
     }
 

@@ -22,6 +22,12 @@ class RulesFileTest {
     @TempDir
     Path dir;
 
+    /** The rules name their learned model (model.file) beside them: copied with every rules file. */
+    @org.junit.jupiter.api.BeforeEach
+    void copyModel() throws IOException {
+        Files.copy(Corpus.RULES.resolveSibling("classifier-model.tsv"), dir.resolve("classifier-model.tsv"));
+    }
+
     private static List<String> shippedLines() throws IOException {
         return new ArrayList<>(Files.readAllLines(Corpus.RULES, StandardCharsets.UTF_8));
     }
