@@ -157,8 +157,8 @@ public final class EmbeddedServices implements AutoCloseable {
         p.put("dsr.store.url", storeUrl);
         p.put("dsr.store.username", "postgres");
         p.put("dsr.store.password", "postgres");
-        // The company database of the embedded setup: the inService sample (fixtures only), as config/datamap.yaml expects.
-        p.put("dsr.app-db.url", sampleDatabase(kz.dsr.samples.Sample.INSERVICE, 0, 1));
+        // The company database of the embedded setup: the inService sample (fixtures + 20 generated subjects), as config/datamap.yaml expects.
+        p.put("dsr.app-db.url", sampleDatabase(kz.dsr.samples.Sample.INSERVICE, 20, 1));
         p.put("dsr.app-db.username", "postgres");
         p.put("dsr.app-db.password", "postgres");
         p.put("dsr.datamap.hash-secret", "embedded-only-secret-never-use-in-production");

@@ -131,7 +131,7 @@ public final class Replies implements Verification.Messages {
         for (TableOutcome t : e.tables()) {
             if (t.action() == TableOutcome.Action.KEPT && t.rows() > 0) {
                 DataMap.Keep keep = map.table(t.table()).keep().orElseThrow();
-                lines.add("- " + t.rows() + " × " + keep.reason().in(lang) + " (" + keep.periodText() + ")");
+                lines.add("- " + t.rows() + " × " + keep.reason().in(lang) + " (" + keep.periodText(lang) + ")");
             }
         }
         return lines.isEmpty() ? "-" : String.join("\n", lines);

@@ -63,7 +63,8 @@ public final class Verification implements ThreadReplies {
     public record Registered(Optional<String> email, Optional<String> phone) {
     }
 
-    private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{6})(?!\\d)");
+    /** Six digits standing alone: not part of a longer number, a phone, or our reference DSR-2026-000123. */
+    private static final Pattern CODE = Pattern.compile("(?<![\\d-])(\\d{6})(?![\\d-])");
     private static final String ACTOR = "verification";
 
     private final JdbcTemplate store;

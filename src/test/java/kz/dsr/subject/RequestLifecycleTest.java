@@ -1,0 +1,260 @@
+package kz.dsr.subject;
+
+import static kz.dsr.testing.RunningPipeline.await;
+import static kz.dsr.testing.TestMail.mail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kz.dsr.testing.RunningPipeline;
+import kz.dsr.testing.TestMail;
+import kz.dsr.testing.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Issue 5 end to end on the inService sample: a mail goes in, the subject is matched, a code goes to
+ * the registered address, the person sends it back, the request is carried out, and the right
+ * replies come out — for each request type — and a forged sender gets nowhere.
+ */
+class RequestLifecycleTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Pattern CODE = Pattern.compile("(?<![\\d-])(\\d{6})(?![\\d-])");
+    private static RunningPipeline pipeline;
+    private static JdbcTemplate app;
+
+    @BeforeAll
+    static void start() {
+        pipeline = RunningPipeline.start(Map.of("dsr.flow.poll-ms", "200", "dsr.operator.address", "operator@dsr.test"));
+        app = new JdbcTemplate(TestServers.get().dataSource(pipeline.settings().get("dsr.app-db.url")));
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+    }
+
+    private static long requestOf(TestMail m) {
+        pipeline.deliver(m.bytes());
+        await("request for " + m.messageId(), WAIT, () -> pipeline.count("select count(*) from inbound_message where"
+                + " message_key = ? and request_id is not null", m.messageId()) == 1);
+        return pipeline.store().queryForObject("select request_id from inbound_message where message_key = ?",
+                Long.class, m.messageId());
+    }
+
+    private static String status(long id) {
+        return pipeline.store().queryForObject("select status from request where id = ?", String.class, id);
+    }
+
+    private static String reference(long id) {
+        return pipeline.store().queryForObject("select reference from request where id = ?", String.class, id);
+    }
+
+    private static void awaitStatus(long id, String want) {
+        try {
+            await("request " + id + " to be " + want, WAIT, () -> want.equals(status(id)));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; timeline: " + pipeline.store().queryForList(
+                    "select kind || ' ' || details from request_event where request_id = ? order by id", String.class, id), e);
+        }
+    }
+
+    static String text(Part p) {
+        try {
+            Object c = p.getContent();
+            if (c instanceof String s) {
+                return s;
+            }
+            if (c instanceof Multipart mp) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < mp.getCount(); i++) {
+                    b.append(text(mp.getBodyPart(i))).append('\n');
+                }
+                return b.toString();
+            }
+            return "";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Mails an address received about a request (by its reference in the subject). */
+    private static List<MimeMessage> mailsAbout(String address, String reference) {
+        List<MimeMessage> out = new ArrayList<>();
+        for (MimeMessage m : pipeline.received(address)) {
+            try {
+                if (m.getSubject().contains(reference)) {
+                    out.add(m);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    /** The code mailed to the registered address for this request. */
+    private static String codeSentTo(String address, String reference) {
+        await("a code for " + reference + " at " + address, WAIT, () -> mailsAbout(address, reference).stream()
+                .anyMatch(m -> text(m).contains("одноразовый код:") || text(m).contains("one-time code:")
+                        || text(m).contains("Бір реттік кодыңыз:")));
+        for (MimeMessage m : mailsAbout(address, reference)) {
+            String t = text(m);
+            if (t.contains("одноразовый код:") || t.contains("one-time code:") || t.contains("Бір реттік кодыңыз:")) {
+                Matcher c = CODE.matcher(t);
+                assertTrue(c.find(), t);
+                return c.group(1);
+            }
+        }
+        throw new AssertionError("no code");
+    }
+
+    private static void replyWithCode(String from, String reference, String code) {
+        pipeline.deliver(mail().from(from).subject("Re: Удаление [" + reference + "]").body("Код: " + code).bytes());
+    }
+
+    private static int count(String sql, Object... args) {
+        return app.queryForObject(sql, Integer.class, args);
+    }
+
+    @Test
+    void anErasureIsVerifiedByCodeThenCarriedOutAndReported() {
+        long id = requestOf(mail().from("aigerim.nurlanova@example.kz").subject("Удаление аккаунта")
+                .body("Здравствуйте! Прошу удалить мой аккаунт и все мои персональные данные."));
+        String ref = reference(id);
+        awaitStatus(id, "AWAITING_VERIFICATION");
+        assertEquals(1, count("select count(*) from vehicles where user_id = 1"), "nothing changed before the code");
+        String code = codeSentTo("aigerim.nurlanova@example.kz", ref);
+        replyWithCode("aigerim.nurlanova@example.kz", ref, code);
+        awaitStatus(id, "COMPLETED");
+        assertEquals(0, count("select count(*) from vehicles where user_id = 1"));
+        await("completed reply", WAIT, () -> mailsAbout("aigerim.nurlanova@example.kz", ref).stream()
+                .anyMatch(m -> text(m).contains("запрос " + ref + " выполнен")));
+        String done = mailsAbout("aigerim.nurlanova@example.kz", ref).stream().map(RequestLifecycleTest::text)
+                .filter(t -> t.contains("выполнен")).findFirst().orElseThrow();
+        assertTrue(done.contains("удалено записей: "), done);
+        assertTrue(done.contains("5 лет"), "kept records with their period, in Russian: " + done);
+        assertEquals(1, pipeline.count("select count(*) from outbox where event_key = ? and body like '(removed%'",
+                "code:" + ref), "the sent code is not kept in the outbox");
+        List<String> statuses = pipeline.store().queryForList("select kind from request_event where request_id = ?"
+                + " and kind like 'STATUS_%' order by id", String.class, id);
+        assertEquals(List.of("STATUS_MATCHED", "STATUS_AWAITING_VERIFICATION", "STATUS_VERIFIED", "STATUS_EXECUTING",
+                "STATUS_COMPLETED"), statuses);
+    }
+
+    @Test
+    void aForgedSenderWithoutTheCodeChangesNothing() {
+        // From: is the account's address, but the sender cannot read that mailbox: the code goes there.
+        long id = requestOf(mail().from("erlan.saparov@example.kz").subject("Delete my account")
+                .body("Please delete my account and all my personal data immediately."));
+        String ref = reference(id);
+        awaitStatus(id, "AWAITING_VERIFICATION");
+        replyWithCode("erlan.saparov@example.kz", ref, "000000".equals(codeSentTo("erlan.saparov@example.kz", ref))
+                ? "111111" : "000000");
+        await("the wrong code counted", WAIT, () -> pipeline.count("select count(*) from request_event where request_id = ?"
+                + " and kind = 'VERIFICATION_FAILED'", id) == 1);
+        assertEquals("AWAITING_VERIFICATION", status(id));
+        assertEquals(1, count("select count(*) from vehicles where user_id = 5"));
+        assertEquals(1, count("select count(*) from users where id = 5 and email = 'erlan.saparov@example.kz'"));
+    }
+
+    @Test
+    void noAccountGetsTheSameNeutralReplyAsWhenACodeWasSent() {
+        long id = requestOf(mail().from("stranger@example.kz").subject("Удаление")
+                .body("Прошу удалить все мои персональные данные."));
+        String ref = reference(id);
+        awaitStatus(id, "REJECTED");
+        await("neutral reply", WAIT, () -> mailsAbout("stranger@example.kz", ref).size() == 2);
+        String neutral = mailsAbout("stranger@example.kz", ref).stream().map(RequestLifecycleTest::text)
+                .filter(t -> t.contains("Если на указанные вами данные зарегистрирован аккаунт")).findFirst().orElseThrow();
+        assertTrue(neutral.contains("мы отправили одноразовый код"), neutral);
+    }
+
+    @Test
+    void twoAccountsInOneMailGoToAnOperator() {
+        long id = requestOf(mail().from("debtor@example.kz").subject("Данные")
+                .body("Какие персональные данные вы храните обо мне? Второй мой номер 87051234567."));
+        awaitStatus(id, "NEEDS_REVIEW");
+        await("operator told", WAIT, () -> mailsAbout("operator@dsr.test", reference(id)).size() >= 1);
+    }
+
+    @Test
+    void marketingOptOutFromTheRegisteredAddressNeedsNoCode() {
+        long id = requestOf(mail().from("erlan.saparov@example.kz").subject("Рассылка")
+                .body("Отпишите меня, пожалуйста, от рекламных рассылок и SMS с акциями."));
+        awaitStatus(id, "COMPLETED");
+        assertEquals(1, count("select count(*) from marketing_preferences where user_id = 5 and not email_news"
+                + " and not sms_offers and not push_offers"));
+        await("completed reply", WAIT, () -> mailsAbout("erlan.saparov@example.kz", reference(id)).stream()
+                .anyMatch(m -> text(m).contains("больше не будете получать")));
+    }
+
+    @Test
+    void anAccessExportGoesOnlyToTheRegisteredAddressWithBothFiles() throws Exception {
+        // Written from another address: the code and the export go to the registered one.
+        long id = requestOf(mail().from("aigerim.personal@example.com").subject("Мои данные")
+                .body("Предоставьте, пожалуйста, копию всех моих персональных данных. Мой номер +7 701 444 06 06."));
+        String ref = reference(id);
+        awaitStatus(id, "AWAITING_VERIFICATION");
+        String code = codeSentTo("o'brien@example.kz", ref);
+        replyWithCode("aigerim.personal@example.com", ref, code);
+        awaitStatus(id, "COMPLETED");
+        await("export mail", WAIT, () -> mailsAbout("o'brien@example.kz", ref).stream()
+                .anyMatch(m -> text(m).contains("export.html")));
+        MimeMessage export = mailsAbout("o'brien@example.kz", ref).stream()
+                .filter(m -> text(m).contains("export.html")).findFirst().orElseThrow();
+        Multipart parts = (Multipart) export.getContent();
+        assertEquals(3, parts.getCount());
+        assertEquals("export.json", parts.getBodyPart(1).getFileName());
+        assertTrue(text(parts.getBodyPart(1)).contains("Robert'); DROP TABLE users;--")
+                || new String(parts.getBodyPart(1).getInputStream().readAllBytes(), "UTF-8").contains("DROP TABLE"));
+        assertEquals("export.html", parts.getBodyPart(2).getFileName());
+        assertTrue(mailsAbout("aigerim.personal@example.com", ref).stream().noneMatch(m -> text(m).contains("export.html")),
+                "the requester's own address never gets the export");
+    }
+
+    @Test
+    void aRectificationWritesTheNewPhone() {
+        // A generated subject (each test has its own account, so the order of tests does not matter).
+        Map<String, Object> someone = app.queryForMap("select id, email from users where id >= 1001 and email is not null"
+                + " order by id limit 1");
+        String email = (String) someone.get("email");
+        long id = requestOf(mail().from(email).subject("Смена номера")
+                .body("У меня сменился номер телефона, поменяйте номер на 87478889900."));
+        String ref = reference(id);
+        awaitStatus(id, "AWAITING_VERIFICATION");
+        replyWithCode(email, ref, codeSentTo(email, ref));
+        awaitStatus(id, "COMPLETED");
+        assertEquals(1, count("select count(*) from users where id = ? and phone = '+77478889900'", someone.get("id")));
+    }
+
+    @Test
+    void blockingAndConsentWithdrawal() {
+        long block = requestOf(mail().from("dispute@example.kz").subject("Жалоба")
+                .body("Прошу приостановить обработку моих персональных данных до рассмотрения моей жалобы."));
+        String refB = reference(block);
+        awaitStatus(block, "AWAITING_VERIFICATION");
+        replyWithCode("dispute@example.kz", refB, codeSentTo("dispute@example.kz", refB));
+        awaitStatus(block, "COMPLETED");
+        assertEquals(1, count("select count(*) from users where id = 3 and processing_blocked"));
+
+        long consent = requestOf(mail().from("debtor@example.kz").subject("Согласие")
+                .body("Я отзываю своё согласие на обработку персональных данных."));
+        String refC = reference(consent);
+        awaitStatus(consent, "AWAITING_VERIFICATION");
+        replyWithCode("debtor@example.kz", refC, codeSentTo("debtor@example.kz", refC));
+        awaitStatus(consent, "COMPLETED");
+        assertEquals(4, count("select count(*) from consents where user_id = 2 and not granted"));
+    }
+}
