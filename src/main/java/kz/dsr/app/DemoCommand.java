@@ -48,6 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, String> settings = new HashMap<>(servers.pipelineSettings(storeUrl));
             settings.put("dsr.mail.poll-delay-ms", "500");
             settings.put("dsr.outbox.poll-ms", "300");
+            settings.put("dsr.flow.poll-ms", "300");
             JdbcTemplate store = servers.storeJdbc(storeUrl);
 
             List<byte[]> samples = samples();
@@ -71,9 +72,10 @@ public final class DemoCommand implements Callable<Integer> {
                 waitFor("the follow-up mails to be recorded", timeout, () ->
                         count(store, "select count(*) from inbound_message") >= expected + 2 && allSent(store));
 
-                printReport(store, servers, storeUrl, ourReplies(servers).size());
                 DemoExecution execution = new DemoExecution(out, servers);
-                execution.inService(main.getCamelContext(), store, settings.get("dsr.app-db.url"));
+                execution.inService(store, timeout);
+                waitFor("every reply to be sent", timeout, () -> allSent(store));
+                printReport(store, servers, storeUrl, ourReplies(servers).size());
                 execution.inji(work, settings.get("dsr.datamap.hash-secret"));
                 if (keepRunning) {
                     out.println("\n--keep-running: pipeline and servers stay up; Ctrl+C stops them.");
@@ -108,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
                             rs.getString(4) == null ? "-" : rs.getString(4));
                 });
         out.println();
-        out.println(replies + " acknowledgements sent over SMTP; "
+        out.println(replies + " mails sent over SMTP (acknowledgements, codes, replies); "
                 + count(store, "select count(*) from request_event") + " events in the timeline; "
                 + count(store, "select count(*) from dead_letter") + " dead letters.");
         out.println();

@@ -7,14 +7,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import kz.dsr.datamap.DataMap;
 import kz.dsr.datamap.DataMapLoader;
 import kz.dsr.datamap.SchemaCheck;
 import kz.dsr.execute.AccessExport;
 import kz.dsr.execute.AppDatabase;
-import kz.dsr.execute.DataActions;
 import kz.dsr.execute.Erasure;
 import kz.dsr.execute.Execution;
 import kz.dsr.execute.KeyedHash;
@@ -25,7 +26,6 @@ import kz.dsr.request.RequestType;
 import kz.dsr.samples.Sample;
 import kz.dsr.store.Json;
 import kz.dsr.subject.SubjectFinder;
-import org.apache.camel.CamelContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -44,29 +44,31 @@ final class DemoExecution {
     }
 
     /**
-     * inService: each recorded erasure request whose sender is an account's e-mail is linked to that
-     * account and executed. Matching and verification (one-time code) are not built yet: the demo
-     * trusts the sender's address, which the real pipeline will not.
+     * inService, through the running pipeline: the two sample mails from account holders are matched,
+     * a one-time code goes to each registered address, and the demo — playing the person — reads it
+     * from the embedded mailbox and sends it back. One erasure is carried out; the other meets a
+     * legal hold (unpaid debt) and the person is told why.
      */
-    void inService(CamelContext camel, JdbcTemplate store, String appUrl) throws Exception {
-        DataActions actions = camel.getRegistry().lookupByNameAndType("dataActions", DataActions.class);
-        SubjectFinder finder = new SubjectFinder(actions.map(), new AppDatabase(servers.dataSource(appUrl)));
+    void inService(JdbcTemplate store, Duration timeout) throws Exception {
         out.println();
-        out.println("Carried out in inService's database (config/datamap.yaml) through routes/execute-request.yaml");
-        out.println("(subject matching and the one-time code come with the lifecycle; here the sender's address is trusted)");
-        List<Long> ids = store.queryForList("select id from request where type = 'ERASURE' and requester_email is not null"
-                + " order by id", Long.class);
-        for (long id : ids) {
-            String sender = store.queryForObject("select requester_email from request where id = ?", String.class, id);
-            Set<Object> keys = finder.find("email", sender);
-            if (keys.size() != 1) {
+        out.println("Verified and carried out in inService's database (config/datamap.yaml):");
+        for (String holder : List.of("aigerim.nurlanova@example.kz", "debtor@example.kz")) {
+            List<Long> ids = store.queryForList("select id from request where requester_email = ? order by id", Long.class,
+                    holder);
+            if (ids.isEmpty()) {
                 continue;
             }
-            store.update("update request set subject_ref = ? where id = ?", String.valueOf(keys.iterator().next()), id);
-            camel.createProducerTemplate().sendBody("direct:execute-request", id);
-            var row = store.queryForMap("select reference, status from request where id = ?", id);
+            long id = ids.get(0);
+            String ref = store.queryForObject("select reference from request where id = ?", String.class, id);
+            waitFor(timeout, () -> "AWAITING_VERIFICATION".equals(status(store, id)));
+            String code = waitForCode(holder, ref, timeout);
             out.println();
-            out.println(row.get("reference") + "  " + sender + "  →  " + row.get("status"));
+            out.println(ref + "  " + holder + ": code sent to the registered address; the person replies with it");
+            servers.deliverToSupport(reply(holder, ref, code));
+            waitFor(timeout, () -> List.of("COMPLETED", "ON_HOLD", "FAILED", "REJECTED").contains(status(store, id)));
+            out.println(ref + "  →  " + status(store, id) + "   timeline: " + String.join(" → ", store.queryForList(
+                    "select substr(kind, 8) from request_event where request_id = ? and kind like 'STATUS_%' order by id",
+                    String.class, id)));
             String details = store.queryForObject("select details from request_event where request_id = ? and kind in"
                     + " ('EXECUTED', 'ON_HOLD') order by id desc limit 1", String.class, id);
             JsonNode d = Json.mapper().readTree(details);
@@ -81,6 +83,55 @@ final class DemoExecution {
             if (!tables.isEmpty()) {
                 PlanCommand.print(out, tables);
             }
+        }
+    }
+
+    private static String status(JdbcTemplate store, long id) {
+        return store.queryForObject("select status from request where id = ?", String.class, id);
+    }
+
+    private String waitForCode(String address, String reference, Duration timeout) throws Exception {
+        Pattern code = Pattern.compile("(?:одноразовый код|one-time code|Бір реттік кодыңыз): (\\d{6})");
+        String[] found = new String[1];
+        waitFor(timeout, () -> {
+            for (jakarta.mail.internet.MimeMessage m : servers.mail().getReceivedMessagesForDomain(address)) {
+                try {
+                    if (m.getSubject().contains(reference) && m.getContent() instanceof String text) {
+                        Matcher matcher = code.matcher(text);
+                        if (matcher.find()) {
+                            found[0] = matcher.group(1);
+                            return true;
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    private static byte[] reply(String from, String reference, String code) throws Exception {
+        jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()));
+        m.setFrom(new jakarta.mail.internet.InternetAddress(from));
+        m.setRecipients(jakarta.mail.Message.RecipientType.TO, EmbeddedServices.SUPPORT_ADDRESS);
+        m.setSubject("Re: [" + reference + "]", "UTF-8");
+        m.setText("Код: " + code, "UTF-8");
+        m.saveChanges();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        m.writeTo(bytes);
+        return bytes.toByteArray();
+    }
+
+    private static void waitFor(Duration timeout, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("the demo gave up waiting after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(200);
         }
     }
 
