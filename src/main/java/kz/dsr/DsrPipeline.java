@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         description = "Answers data-subject requests (erasure, access, rectification, ...) that arrive by mail.",
         subcommands = {RunCommand.class, DemoCommand.class, kz.dsr.classify.ClassifyCommand.class,
             kz.dsr.classify.TrainCommand.class,
-            kz.dsr.execute.PlanCommand.class, kz.dsr.execute.UnblockCommand.class})
+            kz.dsr.execute.PlanCommand.class, kz.dsr.execute.UnblockCommand.class,
+            kz.dsr.request.RequestsCommand.class})
 public final class DsrPipeline implements Runnable {
 
     public static void main(String[] args) {

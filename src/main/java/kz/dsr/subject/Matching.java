@@ -68,4 +68,11 @@ public final class Matching {
         lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.MATCHED, "one account matches", ACTOR);
         verification.start(requests.byId(r.id()).orElseThrow(), finder.registered(key));
     }
+
+    /** A MATCHED request whose subject an operator named: on to verification with that account. */
+    public void verifyNamed(Request r) {
+        Object key = requests.subjectRef(r.id()).orElseThrow(() -> new IllegalStateException(
+                "request " + r.reference() + " is MATCHED without a subject"));
+        verification.start(r, finder.registered(key));
+    }
 }

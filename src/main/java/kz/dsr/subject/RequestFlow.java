@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Moves requests along their lifecycle from where they stand in the store — which is why a restart
  * resumes every request where it stood. Called by {@code routes/advance-requests.yaml}: CLASSIFIED →
- * matching and verification; VERIFIED → EXECUTING (the route then runs the executor); a request
+ * matching and verification; MATCHED (an operator named the account) → verification; VERIFIED → EXECUTING (the route then runs the executor); a request
  * left in EXECUTING past a lease (a crash mid-execution) is executed again, which is safe;
  * AWAITING_VERIFICATION whose code expired → EXPIRED.
  */
@@ -53,7 +53,7 @@ public final class RequestFlow {
     /** Requests with a step to take, most urgent first. */
     public List<Long> due(int limit) {
         List<Long> out = new ArrayList<>(jdbc.queryForList("select id from request where status in ('CLASSIFIED',"
-                + " 'VERIFIED') or (status = 'EXECUTING' and updated_at < ?) order by due_date, id limit ?", Long.class,
+                + " 'MATCHED', 'VERIFIED') or (status = 'EXECUTING' and updated_at < ?) order by due_date, id limit ?", Long.class,
                 Timestamp.from(clock.instant().minus(executingLease)), limit));
         verification.expiredWaiting().stream().filter(id -> !out.contains(id)).limit(limit).forEach(out::add);
         return out;
@@ -73,6 +73,10 @@ public final class RequestFlow {
                     return null;
                 }
                 matching.match(r);
+                return null;
+            }
+            case MATCHED -> {
+                matching.verifyNamed(r);
                 return null;
             }
             case VERIFIED -> {

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import kz.dsr.DsrPipeline;
+import picocli.CommandLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,11 +187,24 @@ class RequestLifecycleTest {
     }
 
     @Test
-    void twoAccountsInOneMailGoToAnOperator() {
+    void twoAccountsInOneMailGoToAnOperatorWhoNamesTheAccount() throws Exception {
         long id = requestOf(mail().from("debtor@example.kz").subject("Данные")
                 .body("Какие персональные данные вы храните обо мне? Второй мой номер 87051234567."));
         awaitStatus(id, "NEEDS_REVIEW");
         await("operator told", WAIT, () -> mailsAbout("operator@dsr.test", reference(id)).size() >= 1);
+
+        // The operator names the account (requests approve --subject): a code goes to its registered address.
+        Path config = Files.createTempFile("dsr-ops", ".properties");
+        Files.writeString(config, Files.readString(Path.of("config/application.properties"), StandardCharsets.UTF_8)
+                .replace("dsr.store.url = jdbc:postgresql://localhost:5432/dsr",
+                        "dsr.store.url = " + pipeline.settings().get("dsr.store.url"))
+                .replace("dsr.store.username = dsr", "dsr.store.username = postgres")
+                .replace("dsr.store.password =\n", "dsr.store.password = postgres\n"), StandardCharsets.UTF_8);
+        int exit = new CommandLine(new DsrPipeline()).execute("requests", "approve", reference(id), "--subject", "2",
+                "--operator", "aliya", "--reason", "the second number is an old one", "--config", config.toString());
+        assertEquals(0, exit);
+        awaitStatus(id, "AWAITING_VERIFICATION");
+        codeSentTo("debtor@example.kz", reference(id));
     }
 
     @Test
