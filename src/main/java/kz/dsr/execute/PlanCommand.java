@@ -28,6 +28,25 @@ public final class PlanCommand implements Callable<Integer> {
     static final class Who {
         @Option(names = "--email", description = "the subject's e-mail address") String email;
         @Option(names = "--phone", description = "the subject's phone number, any usual writing") String phone;
+
+        String identity() {
+            return email != null ? "email" : "phone";
+        }
+
+        /**
+         * The one subject with this identity; empty (and the reason on stderr, for {@code command}) when
+         * there is none or more than one.
+         */
+        java.util.Optional<Object> subject(CompanyDatabase company, String command) {
+            Set<Object> keys = new SubjectFinder(company.map(), company.db()).find(identity(), email != null ? email : phone);
+            if (keys.size() != 1) {
+                System.err.println(command + ": " + (keys.isEmpty() ? "no subject" : keys.size() + " subjects")
+                        + " with this " + identity() + " in " + company.map().company() + "'s database"
+                        + (keys.isEmpty() ? "" : " (keys " + keys + "): an operator must decide which") + "; nothing done");
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(keys.iterator().next());
+        }
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -45,16 +64,11 @@ public final class PlanCommand implements Callable<Integer> {
             return 2;
         }
         try (CompanyDatabase company = CompanyDatabase.open(config)) {
-            String identity = who.email != null ? "email" : "phone";
-            Set<Object> keys = new SubjectFinder(company.map(), company.db())
-                    .find(identity, who.email != null ? who.email : who.phone);
-            if (keys.size() != 1) {
-                System.err.println("plan: " + (keys.isEmpty() ? "no subject" : keys.size() + " subjects") + " with this "
-                        + identity + " in " + company.map().company() + "'s database"
-                        + (keys.isEmpty() ? "" : " (keys " + keys + "): a request for it goes to an operator"));
+            java.util.Optional<Object> subject = who.subject(company, "plan");
+            if (subject.isEmpty()) {
                 return 1;
             }
-            Object key = keys.iterator().next();
+            Object key = subject.get();
             print(out, company, key, new Planner(company.map(), company.db()).plan(type, key));
             return 0;
         } catch (RuntimeException e) {

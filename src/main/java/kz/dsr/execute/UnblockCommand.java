@@ -1,11 +1,9 @@
 package kz.dsr.execute;
 
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import kz.dsr.store.StoreDatabase;
 import kz.dsr.store.SubjectBlocks;
-import kz.dsr.subject.SubjectFinder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -32,18 +30,15 @@ public final class UnblockCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CompanyDatabase company = CompanyDatabase.open(config)) {
-            String identity = who.email != null ? "email" : "phone";
-            Set<Object> keys = new SubjectFinder(company.map(), company.db())
-                    .find(identity, who.email != null ? who.email : who.phone);
-            if (keys.size() != 1) {
-                System.err.println("unblock: " + keys.size() + " subjects with this " + identity + "; nothing done");
+            java.util.Optional<Object> subject = who.subject(company, "unblock");
+            if (subject.isEmpty()) {
                 return 1;
             }
             var s = company.settings();
             try (var store = StoreDatabase.open(s.string("dsr.store.url"), s.string("dsr.store.username"),
                     s.string("dsr.store.password"), 2)) {
                 JdbcTemplate jdbc = new JdbcTemplate(store);
-                Object key = keys.iterator().next();
+                Object key = subject.get();
                 Execution e = new ProcessingBlock(company.map(), company.db(), new SubjectBlocks(jdbc)).unblock(key);
                 // The proof goes on the timeline of the BLOCKING request that set the block, when there is one.
                 var request = jdbc.queryForList("select id from request where subject_ref = ? and type = 'BLOCKING'"

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import kz.dsr.DsrPipeline;
 import kz.dsr.samples.Sample;
+import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.SampleApps;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,47 +22,26 @@ import picocli.CommandLine;
 class PlanCommandTest {
 
     private static SampleApps inservice;
-    private static Path config;
+    private static OperatorCommands commands;
 
     @BeforeAll
     static void setUp(@TempDir Path dir) throws Exception {
         inservice = SampleApps.create(Sample.INSERVICE, 10);
-        String props = Files.readString(Path.of("config/application.properties"), StandardCharsets.UTF_8)
-                .replace("dsr.app-db.url = jdbc:postgresql://localhost:5432/app", "dsr.app-db.url = " + inservice.url())
-                .replace("dsr.app-db.username = dsr_app", "dsr.app-db.username = postgres")
-                .replace("dsr.app-db.password =\n", "dsr.app-db.password = postgres\n");
-        config = dir.resolve("application.properties");
-        Files.writeString(config, props, StandardCharsets.UTF_8);
+        commands = OperatorCommands.configured(dir.resolve("application.properties"), null, inservice.url());
     }
 
-    private record Run(int exit, String out, String err) {
+    private static OperatorCommands.Run plan(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "plan";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return commands.run(all);
     }
 
-    private static Run plan(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 3];
-            all[0] = "plan";
-            System.arraycopy(args, 0, all, 1, args.length);
-            all[args.length + 1] = "--config";
-            all[args.length + 2] = config.toString();
-            int exit = new CommandLine(new DsrPipeline()).execute(all);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void erasurePlanListsEveryTableWithItsRowsAndChangesNothing() {
         JdbcTemplate sql = new JdbcTemplate(inservice.dataSource());
-        Run r = plan("--type", "ERASURE", "--email", "Aigerim.Nurlanova@example.kz");
+        OperatorCommands.Run r = plan("--type", "ERASURE", "--email", "Aigerim.Nurlanova@example.kz");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("Plan: ERASURE for users.id = 1 (inService"), r.out());
         assertTrue(r.out().contains("Legal holds: none apply"), r.out());
@@ -73,26 +53,26 @@ class PlanCommandTest {
 
     @Test
     void aHoldIsShownFirst() {
-        Run r = plan("--type", "ERASURE", "--phone", "8 701 222 02 02");
+        OperatorCommands.Run r = plan("--type", "ERASURE", "--phone", "8 701 222 02 02");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("LEGAL HOLD unpaid-debt"), r.out());
     }
 
     @Test
     void unknownSubjectAndBadTypeAreClearAnswers() {
-        Run none = plan("--type", "ACCESS", "--email", "nobody@example.kz");
+        OperatorCommands.Run none = plan("--type", "ACCESS", "--email", "nobody@example.kz");
         assertEquals(1, none.exit());
         assertTrue(none.err().contains("no subject with this email"), none.err());
-        Run bad = plan("--type", "DELETE", "--email", "a@b.kz");
+        OperatorCommands.Run bad = plan("--type", "DELETE", "--email", "a@b.kz");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("Invalid value for option '--type'"), bad.err());
     }
 
     @Test
     void otherTypesHavePlansToo() {
-        Run access = plan("--type", "ACCESS", "--email", "aigerim.nurlanova@example.kz");
+        OperatorCommands.Run access = plan("--type", "ACCESS", "--email", "aigerim.nurlanova@example.kz");
         assertTrue(access.out().matches("(?s).*trip_points\\s+exported\\s+14\\s+location.gps.*"), access.out());
-        Run consent = plan("--type", "CONSENT_WITHDRAWAL", "--email", "aigerim.nurlanova@example.kz");
+        OperatorCommands.Run consent = plan("--type", "CONSENT_WITHDRAWAL", "--email", "aigerim.nurlanova@example.kz");
         assertTrue(consent.out().matches("(?s).*consents\\s+would set\\s+1\\s+analytics: granted = false where.*"), consent.out());
     }
 }

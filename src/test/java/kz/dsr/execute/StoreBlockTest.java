@@ -8,19 +8,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import kz.dsr.DsrPipeline;
 import kz.dsr.datamap.DataMap;
 import kz.dsr.datamap.DataMapLoader;
 import kz.dsr.datamap.SchemaCheck;
 import kz.dsr.samples.Sample;
 import kz.dsr.store.StoreDatabase;
 import kz.dsr.store.SubjectBlocks;
+import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.SampleApps;
 import kz.dsr.testing.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import picocli.CommandLine;
 
 /** BLOCKING for a company whose database has no column for it: the store keeps the block; unblock lifts it. */
 class StoreBlockTest {
@@ -48,22 +47,17 @@ class StoreBlockTest {
             assertEquals(0, new ProcessingBlock(map, inji.db(), blocks).block(1L).tables().get(0).rows(), "already blocked");
 
             // the operator command, with a configuration pointing at both databases
-            Path config = dir.resolve("application.properties");
-            Files.writeString(config, Files.readString(Path.of("config/application.properties"), StandardCharsets.UTF_8)
-                    .replace("dsr.app-db.url = jdbc:postgresql://localhost:5432/app", "dsr.app-db.url = " + inji.url())
-                    .replace("dsr.app-db.username = dsr_app", "dsr.app-db.username = postgres")
-                    .replace("dsr.app-db.password =\n", "dsr.app-db.password = postgres\n")
-                    .replace("dsr.store.url = jdbc:postgresql://localhost:5432/dsr", "dsr.store.url = " + storeUrl)
-                    .replace("dsr.store.username = dsr", "dsr.store.username = postgres")
-                    .replace("dsr.store.password =\n", "dsr.store.password = postgres\n")
+            OperatorCommands ops = OperatorCommands.configured(dir.resolve("application.properties"), storeUrl,
+                    inji.url());
+            Files.writeString(ops.config(), Files.readString(ops.config(), StandardCharsets.UTF_8)
                     .replace("dsr.datamap.file = config/datamap.yaml", "dsr.datamap.file = " + mapFile),
                     StandardCharsets.UTF_8);
             JdbcTemplate storeSql = new JdbcTemplate(store);
             long requestId = storeSql.queryForObject("insert into request (reference, type, status, language, received_at,"
                     + " due_date, subject_ref) values ('DSR-2026-900001', 'BLOCKING', 'COMPLETED', 'ru', now(), current_date,"
                     + " '1') returning id", Long.class);
-            int exit = new CommandLine(new DsrPipeline()).execute("unblock", "--phone", "+7 701 123 45 67",
-                    "--reason", "complaint withdrawn", "--operator", "aliya", "--config", config.toString());
+            int exit = ops.run("unblock", "--phone", "+7 701 123 45 67", "--reason", "complaint withdrawn",
+                    "--operator", "aliya").exit();
             assertEquals(0, exit);
             assertFalse(blocks.isBlocked("inji", "1"));
             assertEquals("operator:aliya", storeSql.queryForObject("select actor from request_event where request_id = ?"

@@ -19,6 +19,7 @@ import kz.dsr.store.EventLog;
 import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
 import kz.dsr.store.StoreDatabase;
+import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.TestServers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class RequestsCommandTest {
     private static JdbcTemplate store;
     private static RequestStore requests;
     private static Path config;
+    private static OperatorCommands commands;
 
     @BeforeAll
     static void setUp(@TempDir Path dir) throws Exception {
@@ -41,38 +43,17 @@ class RequestsCommandTest {
         store = TestServers.get().storeJdbc(url);
         StoreDatabase.migrate(store.getDataSource());
         requests = new RequestStore(store);
-        String props = Files.readString(Path.of("config/application.properties"), StandardCharsets.UTF_8)
-                .replace("dsr.store.url = jdbc:postgresql://localhost:5432/dsr", "dsr.store.url = " + url)
-                .replace("dsr.store.username = dsr\n", "dsr.store.username = postgres\n")
-                .replace("dsr.store.password =\n", "dsr.store.password = postgres\n");
-        assertTrue(props.contains("dsr.store.url = " + url) && props.contains("dsr.store.password = postgres"));
-        config = dir.resolve("application.properties");
-        Files.writeString(config, props, StandardCharsets.UTF_8);
+        commands = OperatorCommands.configured(dir.resolve("application.properties"), url, null);
+        config = commands.config();
     }
 
-    private record Run(int exit, String out, String err) {
+    private static OperatorCommands.Run requests(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "requests";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return commands.run(all);
     }
 
-    private static Run requests(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 3];
-            all[0] = "requests";
-            System.arraycopy(args, 0, all, 1, args.length);
-            all[args.length + 1] = "--config";
-            all[args.length + 2] = config.toString();
-            int exit = new CommandLine(new DsrPipeline()).execute(all);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static LocalDate today() {
         return LocalDate.now(ZONE);
@@ -106,7 +87,7 @@ class RequestsCommandTest {
         Request done = open(RequestType.ERASURE, RequestStatus.COMPLETED, "erlan@example.kz", today().minusDays(30));
         Request rejected = open(RequestType.ERASURE, RequestStatus.REJECTED, "farida@example.kz", today().minusDays(29));
 
-        Run r = requests("list");
+        OperatorCommands.Run r = requests("list");
         assertEquals(0, r.exit(), r.err());
         String out = r.out();
         assertTrue(out.indexOf(overdue.reference()) >= 0 && out.indexOf(overdue.reference()) < out.indexOf(soon.reference())
@@ -120,7 +101,7 @@ class RequestsCommandTest {
         assertFalse(out.contains("aigerim@"), "the requester's address is masked");
         assertTrue(out.contains("overdue"), out);
 
-        Run closed = requests("list", "--status", "COMPLETED", "--status", "REJECTED");
+        OperatorCommands.Run closed = requests("list", "--status", "COMPLETED", "--status", "REJECTED");
         assertEquals(0, closed.exit(), closed.err());
         assertTrue(closed.out().contains(done.reference()) && closed.out().contains(rejected.reference()), closed.out());
         assertFalse(closed.out().contains(overdue.reference()), closed.out());
@@ -135,7 +116,7 @@ class RequestsCommandTest {
         log.append(r.id(), "RECEIVED", "intake", Map.of("inbound", 7));
         log.append(r.id(), "CLASSIFIED", "classifier", Map.of("type", "RECTIFICATION", "confidence", 0.55));
 
-        Run run = requests("show", r.reference().toLowerCase());
+        OperatorCommands.Run run = requests("show", r.reference().toLowerCase());
         assertEquals(0, run.exit(), run.err());
         String out = run.out();
         assertTrue(out.matches("(?s).*Reference\\s+" + r.reference() + ".*"), out);
@@ -157,7 +138,7 @@ class RequestsCommandTest {
     @Test
     void approveMovesNeedsReviewToClassifiedWithTheOperatorAsActor() {
         Request r = open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "hadiya@example.kz", today().plusDays(30));
-        Run run = requests("approve", r.reference(), "--operator", "aliya", "--reason", "clearly an erasure request");
+        OperatorCommands.Run run = requests("approve", r.reference(), "--operator", "aliya", "--reason", "clearly an erasure request");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains(r.reference() + " approved by operator:aliya"), run.out());
         assertEquals(RequestStatus.CLASSIFIED, reload(r).status());
@@ -175,7 +156,7 @@ class RequestsCommandTest {
         Request r = open(RequestType.BLOCKING, RequestStatus.MATCHED, "jasulan@example.kz", today().plusDays(30));
         new Lifecycle(store, new EventLog(store)).move(r.id(), RequestStatus.MATCHED, RequestStatus.NEEDS_REVIEW,
                 "risk tier review", "verification");
-        Run run = requests("approve", r.reference(), "--operator", "aliya", "--reason", "looked at it");
+        OperatorCommands.Run run = requests("approve", r.reference(), "--operator", "aliya", "--reason", "looked at it");
         assertEquals(0, run.exit(), run.err());
         assertEquals(RequestStatus.CLASSIFIED, reload(r).status());
         assertTrue(run.out().contains("came to review from MATCHED"), run.out());
@@ -185,7 +166,7 @@ class RequestsCommandTest {
     void approveOfARequestNotWaitingForReviewIsRefusedAndChangesNothing() {
         Request r = open(RequestType.ACCESS, RequestStatus.CLASSIFIED, "ilyas@example.kz", today().plusDays(30));
         int before = events(r);
-        Run run = requests("approve", r.reference(), "--operator", "aliya", "--reason", "ok");
+        OperatorCommands.Run run = requests("approve", r.reference(), "--operator", "aliya", "--reason", "ok");
         assertEquals(1, run.exit(), run.out());
         assertTrue(run.err().contains(r.reference() + " is CLASSIFIED, not NEEDS_REVIEW"), run.err());
         assertTrue(run.err().contains("Nothing was changed"), run.err());
@@ -198,7 +179,7 @@ class RequestsCommandTest {
     void reclassifyChangesTheTypeAndKeepsTheDueDate() {
         LocalDate due = today().plusDays(11);
         Request r = open(RequestType.ACCESS, RequestStatus.NEEDS_REVIEW, "kairat@example.kz", due);
-        Run run = requests("reclassify", r.reference(), "--type", "ERASURE", "--operator", "aliya",
+        OperatorCommands.Run run = requests("reclassify", r.reference(), "--type", "ERASURE", "--operator", "aliya",
                 "--reason", "asks to delete the account");
         assertEquals(0, run.exit(), run.err());
         Request after = reload(r);
@@ -213,9 +194,9 @@ class RequestsCommandTest {
         assertTrue(details.contains("\"from\":\"ACCESS\"") && details.contains("\"to\":\"ERASURE\"")
                 && details.contains("\"reason\":\"asks to delete the account\""), details);
 
-        Run again = requests("reclassify", r.reference(), "--type", "ACCESS", "--operator", "aliya", "--reason", "x");
+        OperatorCommands.Run again = requests("reclassify", r.reference(), "--type", "ACCESS", "--operator", "aliya", "--reason", "x");
         assertEquals(1, again.exit());
-        Run notDsr = requests("reclassify", r.reference(), "--type", "NOT_DSR", "--operator", "aliya", "--reason", "x");
+        OperatorCommands.Run notDsr = requests("reclassify", r.reference(), "--type", "NOT_DSR", "--operator", "aliya", "--reason", "x");
         assertEquals(2, notDsr.exit());
         assertTrue(notDsr.err().contains("requests reject"), notDsr.err());
     }
@@ -228,7 +209,7 @@ class RequestsCommandTest {
                 "mail-" + r.reference(), "abc-" + r.id() + "@mail.example.kz", "madina@example.kz",
                 "Удалите мои данные", r.id());
 
-        Run run = requests("reject", r.reference(), "--operator", "aliya", "--reason",
+        OperatorCommands.Run run = requests("reject", r.reference(), "--operator", "aliya", "--reason",
                 "запрос касается данных другого человека");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("m***@example.kz"), run.out());
@@ -248,7 +229,7 @@ class RequestsCommandTest {
         assertEquals("operator:aliya", store.queryForObject("select actor from request_event where request_id = ?"
                 + " and kind = 'STATUS_REJECTED'", String.class, r.id()));
 
-        Run again = requests("reject", r.reference(), "--operator", "aliya", "--reason", "again");
+        OperatorCommands.Run again = requests("reject", r.reference(), "--operator", "aliya", "--reason", "again");
         assertEquals(1, again.exit());
         assertEquals(1, store.queryForObject("select count(*) from outbox where request_id = ?", Integer.class, r.id()));
     }
@@ -258,7 +239,7 @@ class RequestsCommandTest {
         for (String[] args : List.of(new String[] {"show", "DSR-1999-999999"},
                 new String[] {"approve", "DSR-1999-999999", "--operator", "aliya", "--reason", "x"},
                 new String[] {"reject", "DSR-1999-999999", "--operator", "aliya", "--reason", "x"})) {
-            Run run = requests(args);
+            OperatorCommands.Run run = requests(args);
             assertEquals(1, run.exit(), args[0] + ": " + run.err());
             assertTrue(run.err().contains("no request DSR-1999-999999"), run.err());
         }

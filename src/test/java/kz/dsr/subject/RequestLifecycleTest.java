@@ -8,17 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import kz.dsr.DsrPipeline;
-import picocli.CommandLine;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.RunningPipeline;
 import kz.dsr.testing.TestMail;
 import kz.dsr.testing.TestServers;
@@ -194,14 +192,10 @@ class RequestLifecycleTest {
         await("operator told", WAIT, () -> mailsAbout("operator@dsr.test", reference(id)).size() >= 1);
 
         // The operator names the account (requests approve --subject): a code goes to its registered address.
-        Path config = Files.createTempFile("dsr-ops", ".properties");
-        Files.writeString(config, Files.readString(Path.of("config/application.properties"), StandardCharsets.UTF_8)
-                .replace("dsr.store.url = jdbc:postgresql://localhost:5432/dsr",
-                        "dsr.store.url = " + pipeline.settings().get("dsr.store.url"))
-                .replace("dsr.store.username = dsr", "dsr.store.username = postgres")
-                .replace("dsr.store.password =\n", "dsr.store.password = postgres\n"), StandardCharsets.UTF_8);
-        int exit = new CommandLine(new DsrPipeline()).execute("requests", "approve", reference(id), "--subject", "2",
-                "--operator", "aliya", "--reason", "the second number is an old one", "--config", config.toString());
+        OperatorCommands ops = OperatorCommands.configured(Files.createTempFile("dsr-ops", ".properties"),
+                pipeline.settings().get("dsr.store.url"), null);
+        int exit = ops.run("requests", "approve", reference(id), "--subject", "2", "--operator", "aliya", "--reason",
+                "the second number is an old one").exit();
         assertEquals(0, exit);
         awaitStatus(id, "AWAITING_VERIFICATION");
         codeSentTo("debtor@example.kz", reference(id));
