@@ -163,6 +163,18 @@ class VerificationTest {
     }
 
     @Test
+    void aCodeNeverSentBackExpiresTheRequestWhenItRunsOut() {
+        Request r = matched(RequestType.ERASURE, "a@example.kz");
+        verification.start(r, AIGERIM);
+        assertFalse(verification.expiredWaiting().contains(r.id()));
+        clock.now = clock.now.plus(Duration.ofHours(24)).plusSeconds(1);
+        assertTrue(verification.expiredWaiting().contains(r.id()));
+        verification.expire(reload(r), "the code was not sent back in time");
+        assertEquals(RequestStatus.EXPIRED, reload(r).status());
+        assertTrue(sent.log.contains("expired"));
+    }
+
+    @Test
     void fiveWrongCodesExpireTheRequest() {
         Request r = matched(RequestType.RECTIFICATION, "a@example.kz");
         verification.start(r, AIGERIM);
