@@ -144,7 +144,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
         Matching matching = new Matching(subjects, map.subject().identities().keySet(), requestStore, lifecycle,
                 verification, replies);
         registry.bind("requestFlow", new RequestFlow(jdbc, requestStore, lifecycle, matching, verification, events,
-                Clock.systemUTC(), Duration.ofSeconds(settings.integer("dsr.flow.executing-lease-seconds", 10))));
+                Clock.systemUTC(), Duration.ofSeconds(settings.integer("dsr.flow.executing-lease-seconds", 10)),
+                Duration.ofMinutes(settings.integer("dsr.flow.hold-recheck-minutes", 1))));
         registry.bind("requestExecution", new RequestExecution(actions, requestStore, events, lifecycle, replies,
                 subjects, Path.of(settings.string("dsr.export.dir"))));
         registry.bind("smsGateway", new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),

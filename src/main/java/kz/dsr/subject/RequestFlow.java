@@ -21,7 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Moves requests along their lifecycle from where they stand in the store — which is why a restart
  * resumes every request where it stood. Called by {@code routes/advance-requests.yaml}: CLASSIFIED →
  * matching and verification; MATCHED (an operator named the account) → verification; VERIFIED → EXECUTING (the route then runs the executor); a request
- * left in EXECUTING past a lease (a crash mid-execution) is executed again, which is safe;
+ * left in EXECUTING past a lease (a crash mid-execution) is executed again, which is safe; an ON_HOLD
+ * request is tried again once per hold re-check period (the hold is checked first, every time);
  * AWAITING_VERIFICATION whose code expired → EXPIRED.
  */
 public final class RequestFlow {
@@ -37,9 +38,10 @@ public final class RequestFlow {
     private final EventLog events;
     private final Clock clock;
     private final Duration executingLease;
+    private final Duration holdRecheck;
 
     public RequestFlow(JdbcTemplate jdbc, RequestStore requests, Lifecycle lifecycle, Matching matching,
-            Verification verification, EventLog events, Clock clock, Duration executingLease) {
+            Verification verification, EventLog events, Clock clock, Duration executingLease, Duration holdRecheck) {
         this.jdbc = jdbc;
         this.requests = requests;
         this.lifecycle = lifecycle;
@@ -48,13 +50,16 @@ public final class RequestFlow {
         this.events = events;
         this.clock = clock;
         this.executingLease = executingLease;
+        this.holdRecheck = holdRecheck;
     }
 
     /** Requests with a step to take, most urgent first. */
     public List<Long> due(int limit) {
         List<Long> out = new ArrayList<>(jdbc.queryForList("select id from request where status in ('CLASSIFIED',"
-                + " 'MATCHED', 'VERIFIED') or (status = 'EXECUTING' and updated_at < ?) order by due_date, id limit ?", Long.class,
-                Timestamp.from(clock.instant().minus(executingLease)), limit));
+                + " 'MATCHED', 'VERIFIED') or (status = 'EXECUTING' and updated_at < ?) or (status = 'ON_HOLD' and"
+                + " updated_at < ?) order by due_date, id limit ?", Long.class,
+                Timestamp.from(clock.instant().minus(executingLease)), Timestamp.from(clock.instant().minus(holdRecheck)),
+                limit));
         verification.expiredWaiting().stream().filter(id -> !out.contains(id)).limit(limit).forEach(out::add);
         return out;
     }
@@ -94,6 +99,12 @@ public final class RequestFlow {
                     return requestId;
                 }
                 return null;
+            }
+            case ON_HOLD -> {
+                // The hold is checked again: executing re-runs the hold check first; a hold that still
+                // applies puts the request back ON_HOLD (its reply was sent once already).
+                return lifecycle.move(r.id(), RequestStatus.ON_HOLD, RequestStatus.EXECUTING, "hold re-check", ACTOR)
+                        ? requestId : null;
             }
             case AWAITING_VERIFICATION -> {
                 verification.expire(r, "the code was not sent back in time");
