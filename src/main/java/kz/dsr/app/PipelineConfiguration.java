@@ -25,6 +25,9 @@ import kz.dsr.subject.Matching;
 import kz.dsr.subject.RequestFlow;
 import kz.dsr.subject.SubjectFinder;
 import kz.dsr.subject.Verification;
+import kz.dsr.timers.ClusteredQuartz;
+import kz.dsr.timers.DeadlineWatch;
+import kz.dsr.timers.TimerRuns;
 import kz.dsr.store.SubjectBlocks;
 import kz.dsr.request.RequestType;
 import kz.dsr.intake.MailIntake;
@@ -67,6 +70,9 @@ public final class PipelineConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context, configFile);
         settings.refuseUnknownKeys();
         Registry registry = context.getRegistry();
+        // Time is a bean: tests bind their own clock as "clock" to move requests past their deadlines.
+        Clock clock = java.util.Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class))
+                .orElse(Clock.systemUTC());
 
         HikariDataSource store = StoreDatabase.open(settings.string("dsr.store.url"),
                 settings.string("dsr.store.username"), settings.string("dsr.store.password"),
@@ -159,6 +165,17 @@ public final class PipelineConfiguration implements CamelConfiguration {
                         ZoneId.of(settings.string("dsr.deadline.zone"))),
                 jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
                 Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)), verification);
+
+        // Timers: Quartz on the store, clustered (each job fires on one node), cron from the config.
+        org.apache.camel.component.quartz.QuartzComponent quartz =
+                context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class);
+        quartz.setPrefixInstanceName(false);
+        quartz.setProperties(ClusteredQuartz.properties(store, settings.string("dsr.timers.scheduler-name"),
+                settings.integer("dsr.timers.threads", 1), settings.integer("dsr.timers.checkin-ms", 1000)));
+        registry.bind("timerRuns", new TimerRuns(jdbc));
+        registry.bind("deadlineWatch", new DeadlineWatch(jdbc, events, outbox, composer, operator, clock, zone,
+                new DeadlineWatch.Points(settings.integer("dsr.deadline.remind-percent-gone", 1) / 100.0,
+                        settings.integer("dsr.deadline.remind-days-left", 0)), DeadlineWatch.calendarDays()));
 
         registry.bind("mailParser", parser);
         registry.bind("mailboxAdapter", new MailboxAdapter(deadLetters));

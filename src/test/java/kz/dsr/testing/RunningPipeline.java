@@ -67,8 +67,16 @@ public final class RunningPipeline implements AutoCloseable {
         return new RunningPipeline(extra);
     }
 
+    private final Map<String, Object> beans = new HashMap<>();
+
+    /** A bean the pipeline uses instead of its own (a clock the test moves); before {@link #startCamel}. */
+    public void bind(String name, Object bean) {
+        beans.put(name, bean);
+    }
+
     public void startCamel() {
         main = Pipeline.create(Path.of("config/application.properties"), settings);
+        beans.forEach(main::bind);
         try {
             main.start();
         } catch (Exception e) {

@@ -1,0 +1,83 @@
+package kz.dsr.timers;
+
+import static kz.dsr.testing.RunningPipeline.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import kz.dsr.request.RequestStatus;
+import kz.dsr.request.RequestType;
+import kz.dsr.store.RequestStore;
+import kz.dsr.testing.RunningPipeline;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Quartz timers in the running pipeline: with a clock the test moves, the deadline watch escalates
+ * an overdue request without anybody waiting 30 days; and two nodes on one store share the timers,
+ * each slot firing on exactly one of them.
+ */
+class ClusteredTimersTest {
+
+    private static final Map<String, String> EVERY_SECOND = Map.of(
+            "dsr.timers.deadline-watch.cron", "* * * * * ?",
+            "dsr.timers.digest.cron", "0 0 9 * * ?",
+            "dsr.timers.checkin-ms", "1000");
+
+    @Test
+    void aMovedClockTakesARequestPastItsDeadlineAndTheOperatorIsTold() {
+        try (RunningPipeline pipeline = RunningPipeline.prepare(EVERY_SECOND)) {
+            DeadlineWatchTest.MovableClock clock = new DeadlineWatchTest.MovableClock(Instant.now());
+            pipeline.bind("clock", clock);
+            var request = new RequestStore(pipeline.store()).open(RequestType.ERASURE, RequestStatus.AWAITING_VERIFICATION,
+                    "ru", "a@example.kz", Instant.now(), LocalDate.now(DeadlineWatchTest.ALMATY).plusDays(30), 0.9, false,
+                    Map.of());
+            pipeline.startCamel();
+            await("the watch ran", Duration.ofSeconds(20), () -> pipeline.count("select count(*) from timer_run where"
+                    + " job = 'deadline-watch'") >= 2);
+            assertEquals(0, pipeline.count("select count(*) from outbox where event_key like 'deadline-%'"));
+
+            clock.now = Instant.now().plus(Duration.ofDays(31)); // a month later, in a second
+            await("escalated", Duration.ofSeconds(20), () -> pipeline.count("select count(*) from request_event where"
+                    + " request_id = ? and kind = 'ESCALATED_OVERDUE'", request.id()) == 1);
+            await("the operator's mail", Duration.ofSeconds(20), () -> pipeline.received("privacy-team@example.kz").stream()
+                    .anyMatch(m -> {
+                        try {
+                            return m.getSubject().startsWith("Overdue [" + request.reference());
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    }));
+        }
+    }
+
+    @Test
+    void twoNodesOnOneStoreFireEachSlotOnce() throws Exception {
+        try (RunningPipeline pipeline = RunningPipeline.prepare(EVERY_SECOND)) {
+            Path log = Files.createTempFile("dsr-node2", ".log");
+            Process second = pipeline.startInChildJvm(log);
+            try {
+                pipeline.startCamel();
+                await("both nodes in the cluster", Duration.ofSeconds(60), () -> pipeline.count(
+                        "select count(distinct instance_name) from qrtz_scheduler_state") == 2);
+                long from = pipeline.count("select count(*) from timer_run");
+                Thread.sleep(12_000);
+                int runs = pipeline.count("select count(*) from timer_run where id > ?", from);
+                int slots = pipeline.count("select count(distinct scheduled_for) from timer_run where id > ?", from);
+                int nodes = pipeline.count("select count(distinct node) from timer_run");
+                assertEquals(slots, runs, "no slot fired twice");
+                assertTrue(runs >= 8 && runs <= 14, "about one run per second over 12 s, got " + runs);
+                assertEquals(2, pipeline.count("select count(distinct instance_name) from qrtz_scheduler_state"));
+                assertTrue(nodes >= 1, "runs recorded by node");
+            } finally {
+                second.destroy();
+                second.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
