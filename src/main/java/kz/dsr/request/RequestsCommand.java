@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "requests", mixinStandardHelpOptions = true,
         description = "Look at the requests in the store and decide the ones waiting for an operator (NEEDS_REVIEW).",
-        subcommands = {RequestsCommand.ListRequests.class, RequestsCommand.Show.class, RequestsCommand.Approve.class,
+        subcommands = {RequestsCommand.ListRequests.class, RequestsCommand.Show.class, RequestsCommand.Approve.class, RequestsCommand.Extend.class,
             RequestsCommand.Reclassify.class, RequestsCommand.Reject.class})
 public final class RequestsCommand implements Runnable {
 
@@ -530,6 +530,55 @@ public final class RequestsCommand implements Runnable {
                     r.requester() == null ? "The request has no requester address: no reply was queued."
                             : "The reply to " + mask(r.requester()) + " (in '" + r.language()
                                     + "') is queued in the outbox; the running pipeline sends it.");
+        }
+    }
+
+    @Command(name = "extend", mixinStandardHelpOptions = true,
+            description = "Move an open request's due date later by N days, with a reason (the only way a due date moves).")
+    static final class Extend extends Decision {
+
+        @Option(names = "--days", required = true, description = "calendar days to add to the due date (1 to 60)")
+        int days;
+
+        @Override
+        String name() {
+            return "extend";
+        }
+
+        @Override
+        String past() {
+            return "extended";
+        }
+
+        @Override
+        void check() {
+            super.check();
+            if (days < 1 || days > 60) {
+                throw new IllegalArgumentException("--days must be 1 to 60");
+            }
+        }
+
+        @Override
+        void run(Store store, PrintStream out) {
+            EventLog events = new EventLog(store.jdbc);
+            LocalDate[] dates = store.transaction.execute(tx -> {
+                Row row = find(store.jdbc, reference, true).orElseThrow(() -> unknown(reference));
+                if (row.status().isClosed() || row.status() == RequestStatus.EXPIRED) {
+                    throw new Refused(row.reference() + " is " + row.status() + ": a closed request has no due date to"
+                            + " move");
+                }
+                LocalDate moved = row.dueDate().plusDays(days);
+                store.jdbc.update("update request set due_date = ?, updated_at = now() where id = ?",
+                        java.sql.Date.valueOf(moved), row.id());
+                Map<String, Object> d = details("extend");
+                d.put("from", row.dueDate().toString());
+                d.put("to", moved.toString());
+                d.put("days", days);
+                events.append(row.id(), "DUE_DATE_EXTENDED", actor(), d);
+                return new LocalDate[] {row.dueDate(), moved};
+            });
+            out.printf("%s: due date moved by %s from %s to %s (%d day(s)): %s%n", reference.toUpperCase(java.util.Locale.ROOT),
+                    actor(), dates[0], dates[1], days, reason.strip());
         }
     }
 }

@@ -136,6 +136,23 @@ class RequestsCommandTest {
     }
 
     @Test
+    void extendMovesTheDueDateWithAReasonAndOnlyForOpenRequests() {
+        Request r = open(RequestType.ACCESS, RequestStatus.AWAITING_VERIFICATION, "ilyas@example.kz", today().plusDays(3));
+        OperatorCommands.Run run = requests("extend", r.reference(), "--days", "10", "--operator", "aliya", "--reason",
+                "the person asked for time to find the code");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(today().plusDays(13), reload(r).dueDate());
+        Map<String, Object> event = store.queryForMap("select kind, actor, details from request_event"
+                + " where request_id = ? order by id desc limit 1", r.id());
+        assertEquals("DUE_DATE_EXTENDED", event.get("kind"));
+        assertEquals("operator:aliya", event.get("actor"));
+        assertTrue(((String) event.get("details")).contains("\"days\":10"), (String) event.get("details"));
+        Request done = open(RequestType.ACCESS, RequestStatus.COMPLETED, "jan@example.kz", today().plusDays(3));
+        assertEquals(1, requests("extend", done.reference(), "--days", "5", "--operator", "aliya", "--reason", "x").exit());
+        assertEquals(today().plusDays(3), reload(done).dueDate());
+    }
+
+    @Test
     void approveMovesNeedsReviewToClassifiedWithTheOperatorAsActor() {
         Request r = open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "hadiya@example.kz", today().plusDays(30));
         OperatorCommands.Run run = requests("approve", r.reference(), "--operator", "aliya", "--reason", "clearly an erasure request");
