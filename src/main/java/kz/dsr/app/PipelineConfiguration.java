@@ -42,6 +42,7 @@ import kz.dsr.store.InboundStore;
 import kz.dsr.store.Outbox;
 import kz.dsr.store.RequestStore;
 import kz.dsr.store.StoreDatabase;
+import kz.dsr.timers.WorkingCalendar;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -56,6 +57,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  */
 public final class PipelineConfiguration implements CamelConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineConfiguration.class);
+
     private final Path configFile;
 
     public PipelineConfiguration(Path configFile) {
@@ -67,6 +70,17 @@ public final class PipelineConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context, configFile);
         settings.refuseUnknownKeys();
         Registry registry = context.getRegistry();
+        // The calendar and the deadlines first: a typo in either stops the start before any connection.
+        WorkingCalendar calendar = WorkingCalendar.load(Path.of(settings.string("dsr.calendar.file")));
+        Deadlines deadlines = Deadlines.configured(settings, calendar);
+        int year = java.time.LocalDate.now(calendar.zone()).getYear();
+        for (int y = year; y <= year + 1; y++) {
+            if (!calendar.kurbanAitYears().contains(y)) {
+                LOG.warn("{}: kurban-ait has no date for {}: that year's due dates in working days do not skip"
+                        + " the first day of Kurban Ait. Add it from the official announcement.",
+                        settings.string("dsr.calendar.file"), y);
+            }
+        }
 
         HikariDataSource store = StoreDatabase.open(settings.string("dsr.store.url"),
                 settings.string("dsr.store.username"), settings.string("dsr.store.password"),
@@ -104,12 +118,6 @@ public final class PipelineConfiguration implements CamelConfiguration {
 
         MailParser parser = new MailParser(new MailLimits(settings.integer("dsr.intake.max-mail-bytes", 1024),
                 settings.integer("dsr.intake.max-body-chars", 100), settings.integer("dsr.intake.max-attachments", 1)));
-        Map<RequestType, Integer> days = new EnumMap<>(RequestType.class);
-        for (RequestType type : RequestType.values()) {
-            if (type != RequestType.NOT_DSR && type != RequestType.UNKNOWN) {
-                days.put(type, settings.integer("dsr.deadline.calendar-days." + type.name(), 1));
-            }
-        }
         // The company's database and its data map, checked against the live schema: a typo stops the start here.
         HikariDataSource app = AppDatabase.open(settings.string("dsr.app-db.url"), settings.string("dsr.app-db.username"),
                 settings.string("dsr.app-db.password"), settings.integer("dsr.app-db.pool-size", 1));
@@ -124,7 +132,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 new KeyedHash(settings.string("dsr.datamap.hash-secret")), new SubjectBlocks(jdbc), Clock.systemUTC());
         registry.bind("dataActions", actions);
         KeyedHash hash = new KeyedHash(settings.string("dsr.datamap.hash-secret"));
-        ZoneId zone = ZoneId.of(settings.string("dsr.deadline.zone"));
+        ZoneId zone = calendar.zone();
         MailIntake.Operator operator = new MailIntake.Operator(settings.string("dsr.operator.address"),
                 settings.string("dsr.operator.language"));
         EventLog events = new EventLog(jdbc);
@@ -155,8 +163,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 composer, new NoiseDetector(ownAddresses),
                 Classifier.fromFile(Path.of(settings.string("dsr.classifier.rules"))),
                 operator,
-                new Deadlines(days, settings.integer("dsr.deadline.default-calendar-days", 1),
-                        ZoneId.of(settings.string("dsr.deadline.zone"))),
+                deadlines,
                 jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
                 Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)), verification);
 
