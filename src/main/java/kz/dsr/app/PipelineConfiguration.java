@@ -45,6 +45,7 @@ import kz.dsr.store.InboundStore;
 import kz.dsr.store.Outbox;
 import kz.dsr.store.RequestStore;
 import kz.dsr.store.StoreDatabase;
+import kz.dsr.timers.WorkingCalendar;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -58,6 +59,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * Bean names here are the names routes use.
  */
 public final class PipelineConfiguration implements CamelConfiguration {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineConfiguration.class);
 
     private final Path configFile;
 
@@ -73,6 +76,19 @@ public final class PipelineConfiguration implements CamelConfiguration {
         // Time is a bean: tests bind their own clock as "clock" to move requests past their deadlines.
         Clock clock = java.util.Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class))
                 .orElse(Clock.systemUTC());
+        // The calendar and the deadlines first: a typo in either stops the start before any connection.
+        WorkingCalendar calendar = WorkingCalendar.load(Path.of(settings.string("dsr.calendar.file")));
+        Deadlines deadlines = Deadlines.configured(settings, calendar);
+        // The calendar's zone, for the cron triggers in routes/ ({{dsr.calendar.zone}}): one place for the zone.
+        context.getPropertiesComponent().addOverrideProperty("dsr.calendar.zone", calendar.zone().getId());
+        int year = java.time.LocalDate.now(calendar.zone()).getYear();
+        for (int y = year; y <= year + 1; y++) {
+            if (!calendar.kurbanAitYears().contains(y)) {
+                LOG.warn("{}: kurban-ait has no date for {}: that year's due dates in working days do not skip"
+                        + " the first day of Kurban Ait. Add it from the official announcement.",
+                        settings.string("dsr.calendar.file"), y);
+            }
+        }
 
         HikariDataSource store = StoreDatabase.open(settings.string("dsr.store.url"),
                 settings.string("dsr.store.username"), settings.string("dsr.store.password"),
@@ -110,12 +126,6 @@ public final class PipelineConfiguration implements CamelConfiguration {
 
         MailParser parser = new MailParser(new MailLimits(settings.integer("dsr.intake.max-mail-bytes", 1024),
                 settings.integer("dsr.intake.max-body-chars", 100), settings.integer("dsr.intake.max-attachments", 1)));
-        Map<RequestType, Integer> days = new EnumMap<>(RequestType.class);
-        for (RequestType type : RequestType.values()) {
-            if (type != RequestType.NOT_DSR && type != RequestType.UNKNOWN) {
-                days.put(type, settings.integer("dsr.deadline.calendar-days." + type.name(), 1));
-            }
-        }
         // The company's database and its data map, checked against the live schema: a typo stops the start here.
         HikariDataSource app = AppDatabase.open(settings.string("dsr.app-db.url"), settings.string("dsr.app-db.username"),
                 settings.string("dsr.app-db.password"), settings.integer("dsr.app-db.pool-size", 1));
@@ -130,7 +140,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 new KeyedHash(settings.string("dsr.datamap.hash-secret")), new SubjectBlocks(jdbc), Clock.systemUTC());
         registry.bind("dataActions", actions);
         KeyedHash hash = new KeyedHash(settings.string("dsr.datamap.hash-secret"));
-        ZoneId zone = ZoneId.of(settings.string("dsr.deadline.zone"));
+        ZoneId zone = calendar.zone();
         MailIntake.Operator operator = new MailIntake.Operator(settings.string("dsr.operator.address"),
                 settings.string("dsr.operator.language"));
         EventLog events = new EventLog(jdbc);
@@ -161,8 +171,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 composer, new NoiseDetector(ownAddresses),
                 Classifier.fromFile(Path.of(settings.string("dsr.classifier.rules"))),
                 operator,
-                new Deadlines(days, settings.integer("dsr.deadline.default-calendar-days", 1),
-                        ZoneId.of(settings.string("dsr.deadline.zone"))),
+                deadlines,
                 jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
                 Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)), verification);
 
@@ -175,7 +184,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("timerRuns", new TimerRuns(jdbc));
         registry.bind("deadlineWatch", new DeadlineWatch(jdbc, events, outbox, composer, operator, clock, zone,
                 new DeadlineWatch.Points(settings.integer("dsr.deadline.remind-percent-gone", 1) / 100.0,
-                        settings.integer("dsr.deadline.remind-days-left", 0)), DeadlineWatch.calendarDays()));
+                        settings.integer("dsr.deadline.remind-days-left", 0)), calendar::workingDaysBetween));
 
         registry.bind("mailParser", parser);
         registry.bind("mailboxAdapter", new MailboxAdapter(deadLetters));

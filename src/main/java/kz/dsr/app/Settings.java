@@ -37,6 +37,11 @@ public final class Settings {
                         + " is missing. Every key is listed, with its meaning, in the shipped config/application.properties."));
     }
 
+    /** A key that may be left empty (or out): its value, or empty. */
+    public java.util.Optional<String> optional(String key) {
+        return context.getPropertiesComponent().resolveProperty(key).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
     public int integer(String key, int min) {
         String value = string(key);
         try {
@@ -77,7 +82,7 @@ public final class Settings {
             String key = (eq < 0 ? line : line.substring(0, eq)).strip();
             if (key.startsWith("dsr.") && !known.contains(key)) {
                 throw new IllegalArgumentException(file + ":" + (i + 1) + ": unknown key '" + key + "'"
-                        + closest(key, known) + ". Remove it or correct its name.");
+                        + (renamed(key) != null ? ": " + renamed(key) : closest(key, known) + ". Remove it or correct its name."));
             }
         }
     }
@@ -114,6 +119,21 @@ public final class Settings {
             throw new UncheckedIOException(e);
         }
         return new HashSet<>(reference.stringPropertyNames());
+    }
+
+    /** What became of a key an older configuration may still have; null for any other key. */
+    private static String renamed(String key) {
+        if (key.startsWith("dsr.deadline.calendar-days.")) {
+            return "replaced by dsr.deadline." + key.substring("dsr.deadline.calendar-days.".length())
+                    + " = N calendar-days (or N working-days)";
+        }
+        if (key.equals("dsr.deadline.default-calendar-days")) {
+            return "replaced by dsr.deadline.default = N calendar-days";
+        }
+        if (key.equals("dsr.deadline.zone")) {
+            return "the time zone moved to the calendar file (dsr.calendar.file, key zone)";
+        }
+        return null;
     }
 
     private static String closest(String key, Set<String> known) {

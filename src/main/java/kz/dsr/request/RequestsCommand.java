@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -113,13 +112,8 @@ public final class RequestsCommand implements Runnable {
             CamelContext context = new DefaultCamelContext();
             context.getPropertiesComponent().setLocation("file:" + config);
             Settings settings = new Settings(context, config);
-            ZoneId zone;
-            try {
-                zone = ZoneId.of(settings.string("dsr.deadline.zone"));
-            } catch (DateTimeException e) {
-                throw new IllegalArgumentException(settings.where("dsr.deadline.zone") + ": dsr.deadline.zone = '"
-                        + settings.string("dsr.deadline.zone") + "' is not a time zone (e.g. Asia/Almaty)");
-            }
+            // The time zone of due dates is the calendar's (config/calendar.yaml, key zone).
+            ZoneId zone = kz.dsr.timers.WorkingCalendar.load(Path.of(settings.string("dsr.calendar.file"))).zone();
             HikariDataSource ds = StoreDatabase.open(settings.string("dsr.store.url"),
                     settings.string("dsr.store.username"), settings.string("dsr.store.password"), 2);
             return new Store(settings, ds, zone);

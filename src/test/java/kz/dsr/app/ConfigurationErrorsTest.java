@@ -62,6 +62,25 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aDeadlineThatIsNotATermStopsTheStartWithItsLine() throws Exception {
+        String error = startupError("dsr.deadline.CONSENT_WITHDRAWAL = 15 working-days",
+                "dsr.deadline.CONSENT_WITHDRAWAL = 15 workdays");
+        Path config = dir.resolve("application.properties");
+        int line = lineOf(config, "dsr.deadline.CONSENT_WITHDRAWAL");
+        assertTrue(error.contains(config + ":" + line + ": dsr.deadline.CONSENT_WITHDRAWAL = '15 workdays' is not a deadline"),
+                error);
+    }
+
+    @Test
+    void aMistakeInTheCalendarStopsTheStartWithItsFileAndLine() throws Exception {
+        Path calendar = dir.resolve("calendar.yaml");
+        Files.writeString(calendar, Files.readString(Path.of("config/calendar.yaml")).replace("  - 2028-05-05", "  - 2028-05-32"));
+        String error = startupError("dsr.calendar.file = config/calendar.yaml", "dsr.calendar.file = " + calendar);
+        int line = lineOf(calendar, "  - 2028-05-32");
+        assertTrue(error.contains(calendar + ", line " + line + ": kurban-ait: '2028-05-32' is not a date"), error);
+    }
+
+    @Test
     void anUnreachableStoreSaysWhichUrlAndWhatToCheck() throws Exception {
         Path config = dir.resolve("application.properties");
         Files.copy(Path.of("config/application.properties"), config);

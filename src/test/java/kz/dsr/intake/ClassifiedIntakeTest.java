@@ -24,7 +24,7 @@ class ClassifiedIntakeTest {
     static void start() {
         pipeline = RunningPipeline.start(Map.of(
                 "dsr.operator.address", "operator@dsr.test",
-                "dsr.deadline.calendar-days.ACCESS", "10"));
+                "dsr.deadline.ACCESS", "10 calendar-days"));
     }
 
     @AfterAll
@@ -48,7 +48,13 @@ class ClassifiedIntakeTest {
         assertEquals("ERASURE", request.get("type"));
         assertEquals("kk", request.get("language"));
         assertEquals("CLASSIFIED", request.get("status"));
-        assertEquals(30, request.get("days"));
+        // ERASURE: 15 working days from the day of receipt (config/calendar.yaml), capped at 30 calendar days.
+        java.time.LocalDate received = ((java.sql.Timestamp) request.get("received_at")).toInstant()
+                .atZone(java.time.ZoneId.of("Asia/Almaty")).toLocalDate();
+        java.time.LocalDate due = kz.dsr.timers.WorkingCalendar.load(java.nio.file.Path.of("config/calendar.yaml"))
+                .plusWorkingDays(received, 15);
+        assertEquals(due.isAfter(received.plusDays(30)) ? received.plusDays(30) : due,
+                ((java.sql.Date) request.get("due_date")).toLocalDate());
         await("ack", WAIT, () -> pipeline.received("kk@example.kz").size() == 1);
         assertTrue(((String) pipeline.received("kk@example.kz").get(0).getContent()).contains("Жауап беру мерзімі"));
     }
@@ -60,7 +66,7 @@ class ClassifiedIntakeTest {
         pipeline.deliver(m.bytes());
         Map<String, Object> request = requestOf(m);
         assertEquals("ACCESS", request.get("type"));
-        assertEquals(10, request.get("days"), "dsr.deadline.calendar-days.ACCESS = 10");
+        assertEquals(10, request.get("days"), "dsr.deadline.ACCESS = 10 calendar-days");
     }
 
     @Test

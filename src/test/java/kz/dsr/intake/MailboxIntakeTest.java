@@ -73,8 +73,12 @@ class MailboxIntakeTest {
         String due = pipeline.store().queryForObject("select to_char(due_date, 'DD.MM.YYYY') from request "
                 + "where reference = ?", String.class, reference);
         assertTrue(body.contains(due), "the due date is in the reply: " + due);
-        assertEquals(30, pipeline.count("select due_date - (received_at at time zone 'Asia/Almaty')::date "
-                + "from request where reference = ?", reference));
+        // An erasure: 15 working days from the day of receipt (config/calendar.yaml), fixed at receipt.
+        java.time.LocalDate received = pipeline.store().queryForObject("select received_at from request where reference = ?",
+                java.sql.Timestamp.class, reference).toInstant().atZone(java.time.ZoneId.of("Asia/Almaty")).toLocalDate();
+        assertEquals(kz.dsr.timers.WorkingCalendar.load(java.nio.file.Path.of("config/calendar.yaml")).plusWorkingDays(received, 15),
+                pipeline.store().queryForObject("select due_date from request where reference = ?", java.sql.Date.class,
+                        reference).toLocalDate());
 
         await("mail moved to Processed", WAIT, () -> pipeline.folderCount("Processed") >= 1);
         assertEquals(1, pipeline.count("select count(*) from outbox where status = 'SENT' and request_id = "
