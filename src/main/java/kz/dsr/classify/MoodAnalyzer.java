@@ -102,6 +102,28 @@ final class MoodAnalyzer {
         for (int i = 0; i < sentences; i++) {
             question[i] &= !request[i];
         }
+        // «Спасибо, данные исправили», "thanks for deleting my account", «жойғандарыңызға рахмет»:
+        // thanks and a completed action in one clause, no request word in the sentence: a report of
+        // a request carried out, not a request («Спасибо за ответ, но вы не указали ...» is two clauses).
+        if (mood.thanks() >= 0 && mood.done() >= 0) {
+            int clauses = tokens.length == 0 ? 0 : tokens[tokens.length - 1].clause + 1;
+            boolean[] thanks = new boolean[clauses];
+            boolean[] done = new boolean[clauses];
+            boolean[] asks = new boolean[sentences];
+            for (Section.Occurrence o : s.occurrences(mood.thanks())) {
+                thanks[tokens[o.start()].clause] = true;
+            }
+            for (Section.Occurrence o : s.occurrences(mood.done())) {
+                done[tokens[o.start()].clause] = true;
+            }
+            markSentences(s, mood.request(), asks);
+            boolean[] reported = new boolean[tokens.length];
+            for (int k = 0; k < tokens.length; k++) {
+                Token t = tokens[k];
+                reported[k] = thanks[t.clause] && done[t.clause] && !asks[t.sentence] && !question[t.sentence];
+            }
+            s.reported = reported;
+        }
         s.hypothetical = hypothetical;
         s.question = question;
         s.policy = policy;
