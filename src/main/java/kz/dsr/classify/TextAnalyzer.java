@@ -177,6 +177,11 @@ final class TextAnalyzer {
                 // produce false matches («женщина» → «жен»).
                 if (kazakh || hasAny(t.lower, kkLetters)) {
                     kazakhKeys(t, t.folded, kk);
+                } else if (kazakhInRussianLetters(t.folded, t.ruKey, kk, rules.vocabulary())) {
+                    // «жойындаршы» for «жойыңдаршы»: Kazakh typed on a Russian keyboard (ң→н, і→и, ә→а ...)
+                    // in a mail read as Russian. Folding made both spellings one; the word is read as Kazakh
+                    // when only its Kazakh stems are known.
+                    kazakhKeys(t, t.folded, kk);
                 }
             }
         }
@@ -225,6 +230,19 @@ final class TextAnalyzer {
             }
         }
         return false;
+    }
+
+    /**
+     * A Cyrillic word without Kazakh letters that reads as Kazakh typed with Russian ones
+     * («аккаунтымды жойындаршы»): no Russian rule word has its Snowball stem, but a Kazakh rule word
+     * has one of its Kazakh stems (the folded word is that stem plus a chain of Kazakh suffixes).
+     */
+    static boolean kazakhInRussianLetters(String folded, String ruKey, KazakhStemmer kk, Vocabulary v) {
+        if (v.knowsCyrillic(ruKey, null) || folded.length() < 4) {
+            return false;
+        }
+        String verb = kk.negatedVerb(folded);
+        return v.knowsCyrillic(null, kk.stems(verb != null ? verb : folded));
     }
 
     /** A Latin word that reads as Kazakh: Kazakh-only letters (q, ğ, ñ, ä ...) or a known Kazakh stem. */
