@@ -147,7 +147,8 @@ final class Scorer {
                 }
                 List<Match> ms = ruleMatches.get(r);
                 for (int i = ms.size() - 1; i >= 0; i--) {
-                    if (reported(ms.get(i))) {
+                    // "Re: account deletion" over a thank-you: the subject only names what was done.
+                    if (reported(ms.get(i)) || (ms.get(i).section == subject && anyReported(body))) {
                         example = ms.get(i);
                         ms.remove(i);
                         cancelled++;
@@ -416,6 +417,17 @@ final class Scorer {
             }
             for (int k = m.starts[p]; k <= m.ends[p]; k++) {
                 if (s.hypothetical[k]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyReported(Section s) {
+        if (s.reported != null) {
+            for (boolean r : s.reported) {
+                if (r) {
                     return true;
                 }
             }

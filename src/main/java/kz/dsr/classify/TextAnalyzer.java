@@ -235,14 +235,22 @@ final class TextAnalyzer {
     /**
      * A Cyrillic word without Kazakh letters that reads as Kazakh typed with Russian ones
      * («аккаунтымды жойындаршы»): no Russian rule word has its Snowball stem, but a Kazakh rule word
-     * has one of its Kazakh stems (the folded word is that stem plus a chain of Kazakh suffixes).
+     * has one of its Kazakh stems (the folded word is that stem plus a chain of Kazakh suffixes of at
+     * least two letters, or a negated verb).
      */
     static boolean kazakhInRussianLetters(String folded, String ruKey, KazakhStemmer kk, Vocabulary v) {
         if (v.knowsCyrillic(ruKey, null) || folded.length() < 4) {
             return false;
         }
         String verb = kk.negatedVerb(folded);
-        return v.knowsCyrillic(null, kk.stems(verb != null ? verb : folded));
+        String word = verb != null ? verb : folded;
+        for (String stem : kk.stems(word)) {
+            // A one-letter ending is no evidence of Kazakh («были» is not «біл-і»).
+            if ((verb != null || word.length() - stem.length() >= 2) && v.knowsCyrillic(null, new String[] {stem})) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A Latin word that reads as Kazakh: Kazakh-only letters (q, ğ, ñ, ä ...) or a known Kazakh stem. */
