@@ -113,10 +113,21 @@ final class MoodAnalyzer {
             for (Section.Occurrence o : s.occurrences(mood.thanks())) {
                 thanks[tokens[o.start()].clause] = true;
             }
+            boolean[] doneWord = new boolean[tokens.length];
             for (Section.Occurrence o : s.occurrences(mood.done())) {
                 done[tokens[o.start()].clause] = true;
+                for (int k = o.start(); k <= o.end(); k++) {
+                    doneWord[k] = true;
+                }
             }
-            markSentences(s, mood.request(), asks);
+            if (mood.request() >= 0) {
+                for (Section.Occurrence o : s.occurrences(mood.request())) {
+                    // жой-ды-ңыз-дар "you deleted" ends like жой-ыңыз-дар "delete!": the past wins.
+                    if (!doneWord[o.start()] || o.end() > o.start()) {
+                        asks[tokens[o.start()].sentence] = true;
+                    }
+                }
+            }
             boolean[] reported = new boolean[tokens.length];
             for (int k = 0; k < tokens.length; k++) {
                 Token t = tokens[k];
