@@ -58,6 +58,9 @@ final class LanguageDetector {
                     kk++;
                 } else if (words.ru().contains(f)) {
                     ru++;
+                } else if (TextAnalyzer.kazakhInRussianLetters(f, TextForms.fold(Stemmers.russian(t.lower)), kazakh,
+                        vocabulary)) {
+                    kk++; // Kazakh typed with Russian letters («озгертип», «жойындаршы»)
                 }
             }
         }

@@ -102,6 +102,39 @@ final class MoodAnalyzer {
         for (int i = 0; i < sentences; i++) {
             question[i] &= !request[i];
         }
+        // «Спасибо, данные исправили», "thanks for deleting my account", «жойғандарыңызға рахмет»:
+        // thanks and a completed action in one clause, no request word in the sentence: a report of
+        // a request carried out, not a request («Спасибо за ответ, но вы не указали ...» is two clauses).
+        if (mood.thanks() >= 0 && mood.done() >= 0) {
+            int clauses = tokens.length == 0 ? 0 : tokens[tokens.length - 1].clause + 1;
+            boolean[] thanks = new boolean[clauses];
+            boolean[] done = new boolean[clauses];
+            boolean[] asks = new boolean[sentences];
+            for (Section.Occurrence o : s.occurrences(mood.thanks())) {
+                thanks[tokens[o.start()].clause] = true;
+            }
+            boolean[] doneWord = new boolean[tokens.length];
+            for (Section.Occurrence o : s.occurrences(mood.done())) {
+                done[tokens[o.start()].clause] = true;
+                for (int k = o.start(); k <= o.end(); k++) {
+                    doneWord[k] = true;
+                }
+            }
+            if (mood.request() >= 0) {
+                for (Section.Occurrence o : s.occurrences(mood.request())) {
+                    // жой-ды-ңыз-дар "you deleted" ends like жой-ыңыз-дар "delete!": the past wins.
+                    if (!doneWord[o.start()] || o.end() > o.start()) {
+                        asks[tokens[o.start()].sentence] = true;
+                    }
+                }
+            }
+            boolean[] reported = new boolean[tokens.length];
+            for (int k = 0; k < tokens.length; k++) {
+                Token t = tokens[k];
+                reported[k] = thanks[t.clause] && done[t.clause] && !asks[t.sentence] && !question[t.sentence];
+            }
+            s.reported = reported;
+        }
         s.hypothetical = hypothetical;
         s.question = question;
         s.policy = policy;

@@ -97,7 +97,7 @@ record Rules(
      * a father). {@code review}: when the guard's words occur at all (even switched off by
      * {@code unless}), a destructive type is reviewed.
      */
-    record Guard(String name, List<Part> parts, int[] unless, int[] except, GuardScope scope,
+    record Guard(String name, List<Part> parts, int[] unless, int[] except, int[][] requires, GuardScope scope,
             Set<RequestType> cancels, double notDsr, Integer window, boolean review, int line) {
 
         boolean wholeMessage() {
@@ -124,12 +124,14 @@ record Rules(
      * {@code keep}: a negated cue of this concept («пока ничего не удаляйте») reviews a destructive
      * winner and adds {@code keepBonus} to the strongest other data request; {@code personal}: a mail
      * no rule matched that names the sender's own data, account or number is reviewed, not a
-     * confident NOT_DSR. A concept id of -1 means the list is not used.
+     * confident NOT_DSR. {@code thanks}, {@code done}, {@code request}: a sentence holding thanks and
+     * a completed action («Спасибо, данные исправили», "thanks for deleting my account") and no
+     * request word reports a request already carried out: none of its matches count. A concept id of -1 means the list is not used.
      */
     record Mood(int conditional, int politeConditional, int question, int howTo, int requestQuestion, int policy,
             List<String> conditionalEndings, Set<RequestType> cancels, Set<RequestType> policyCancels, double notDsr,
             double declarativeMin, double askedConfidenceMax, double closeRatioDestructive, int hypothetical,
-            int keep, double keepBonus, int personal) {
+            int keep, double keepBonus, int personal, int thanks, int done, int request) {
     }
 
     /** Words the identifier extractor needs. */

@@ -137,7 +137,7 @@ final class RulesLoader {
     private Rules.Mood mood(Node node, Vocabulary.Builder vocabulary) {
         Map<String, Node> m = map(node, "mood", Set.of("conditional", "politeConditional", "question", "howTo",
                 "requestQuestion", "policy", "conditionalEndings", "cancels", "policyCancels", "notDsr", "declarativeMin", "askedConfidenceMax",
-                "closeRatioDestructive", "hypothetical", "keep", "keepBonus", "personal"));
+                "closeRatioDestructive", "hypothetical", "keep", "keepBonus", "personal", "thanks", "done", "request"));
         List<String> endings = new ArrayList<>();
         if (m.containsKey("conditionalEndings")) {
             for (String e : strings(m.get("conditionalEndings"))) {
@@ -166,7 +166,8 @@ final class RulesLoader {
                 m.containsKey("closeRatioDestructive") ? number(m.get("closeRatioDestructive"), 0, 1) : 1,
                 optionalConcept(m, "hypothetical", vocabulary), optionalConcept(m, "keep", vocabulary),
                 m.containsKey("keepBonus") ? number(m.get("keepBonus"), 0, 100) : 0,
-                optionalConcept(m, "personal", vocabulary));
+                optionalConcept(m, "personal", vocabulary), optionalConcept(m, "thanks", vocabulary),
+                optionalConcept(m, "done", vocabulary), optionalConcept(m, "request", vocabulary));
     }
 
     private int optionalConcept(Map<String, Node> m, String key, Vocabulary.Builder vocabulary) {
@@ -285,7 +286,7 @@ final class RulesLoader {
 
     private Rules.Guard guard(Node node, Vocabulary.Builder vocabulary) {
         Map<String, Node> m = map(node, "guard", Set.of("name", "all", "unless", "except", "scope", "cancels", "notDsr", "window",
-                "review"));
+                "review", "requires"));
         String scope = m.containsKey("scope") ? scalar(m.get("scope")) : "clause";
         if (!Set.of("words", "clause", "message").contains(scope)) {
             throw error(m.get("scope"), "scope must be words, clause or message");
@@ -308,6 +309,17 @@ final class RulesLoader {
                 except.add(conceptId(u, scalar(u), vocabulary));
             }
         }
+        List<int[]> requires = new ArrayList<>();
+        if (m.containsKey("requires")) {
+            for (Node u : list(m.get("requires"), "requires")) {
+                String[] alternatives = scalar(u).split("\\|");
+                int[] ids = new int[alternatives.length];
+                for (int i = 0; i < alternatives.length; i++) {
+                    ids[i] = conceptId(u, alternatives[i].trim(), vocabulary);
+                }
+                requires.add(ids);
+            }
+        }
         boolean review = m.containsKey("review") && bool(m.get("review"));
         double notDsr = m.containsKey("notDsr") ? number(m.get("notDsr"), 0, 100) : 0;
         if (cancels.isEmpty() && notDsr == 0 && !review) {
@@ -317,6 +329,7 @@ final class RulesLoader {
         return new Rules.Guard(scalar(required(m, "name", node)), parts(required(m, "all", node), vocabulary),
                 unless.stream().mapToInt(Integer::intValue).toArray(),
                 except.stream().mapToInt(Integer::intValue).toArray(),
+                requires.toArray(int[][]::new),
                 Rules.GuardScope.valueOf(scope.toUpperCase(Locale.ROOT)), Set.copyOf(cancels),
                 notDsr, window, review, YamlFile.line(node));
     }

@@ -70,6 +70,9 @@ final class Scorer {
                 reviewGuard = guard.name() + " " + quote(hits.get(0)) + " (line " + guard.line() + ")";
             }
             hits.removeIf(h -> unlessPresent(guard, h, sections));
+            if (!hits.isEmpty() && !requiredPresent(guard, sections)) {
+                hits.clear();
+            }
             if (hits.isEmpty()) {
                 continue;
             }
@@ -125,6 +128,36 @@ final class Scorer {
             if (cancelled > 0) {
                 StringBuilder e = new StringBuilder("mood: ").append(quote(example))
                         .append(" is imagined or asked about (if / question on the policy), not requested: cancels its matches");
+                if (mood.notDsr() > 0) {
+                    score.merge(RequestType.NOT_DSR, mood.notDsr(), Double::sum);
+                    e.append(", NOT_DSR +").append(fmt(mood.notDsr()));
+                }
+                evidence.add(e.toString());
+            }
+        }
+
+        // 2c. «Спасибо, данные исправили», "thanks for deleting my account": a sentence reporting a
+        // request already carried out asks for nothing: its matches do not count, for any type.
+        if (mood != null) {
+            Match example = null;
+            int cancelled = 0;
+            for (int r = 0; r < rules.rules().size(); r++) {
+                if (rules.rules().get(r).type() == RequestType.NOT_DSR) {
+                    continue;
+                }
+                List<Match> ms = ruleMatches.get(r);
+                for (int i = ms.size() - 1; i >= 0; i--) {
+                    // "Re: account deletion" over a thank-you: the subject only names what was done.
+                    if (reported(ms.get(i)) || (ms.get(i).section == subject && anyReported(body))) {
+                        example = ms.get(i);
+                        ms.remove(i);
+                        cancelled++;
+                    }
+                }
+            }
+            if (cancelled > 0) {
+                StringBuilder e = new StringBuilder("mood: ").append(quote(example))
+                        .append(" stands in thanks for a request already carried out: cancels its matches");
                 if (mood.notDsr() > 0) {
                     score.merge(RequestType.NOT_DSR, mood.notDsr(), Double::sum);
                     e.append(", NOT_DSR +").append(fmt(mood.notDsr()));
@@ -391,6 +424,33 @@ final class Scorer {
         return false;
     }
 
+    private static boolean anyReported(Section s) {
+        if (s.reported != null) {
+            for (boolean r : s.reported) {
+                if (r) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Some word of the match lies in a clause of thanks for a request already carried out. */
+    private static boolean reported(Match m) {
+        boolean[] r = m.section.reported;
+        if (r == null) {
+            return false;
+        }
+        for (int p = 0; p < m.starts.length; p++) {
+            for (int k = m.starts[p]; k <= m.ends[p]; k++) {
+                if (r[k]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Some word of the match lies in a question about the policy. */
     private static boolean inPolicyQuestion(Match m) {
         return inFlaggedSentence(m, m.section.policy);
@@ -428,9 +488,26 @@ final class Scorer {
         return false;
     }
 
+    /** Every concept the guard {@code requires} occurs somewhere in the mail (subject or body). */
+    private static boolean requiredPresent(Rules.Guard guard, Section[] sections) {
+        for (int[] any : guard.requires()) {
+            boolean found = false;
+            for (int c : any) {
+                for (Section s : sections) {
+                    found |= s.has(c);
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean unlessPresent(Rules.Guard guard, Match hit, Section[] sections) {
         for (int c : guard.unless()) {
-            if (guard.wholeMessage()) {
+            // A guard that reads the mail's context (requires) is also switched off by the whole mail.
+            if (guard.wholeMessage() || guard.requires().length > 0) {
                 for (Section s : sections) {
                     if (s.has(c)) {
                         return true;

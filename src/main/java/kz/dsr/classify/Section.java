@@ -19,6 +19,8 @@ final class Section {
     boolean[] question;
     /** Per sentence: a question about the policy («что будет, если ...?», "do you delete ..."). */
     boolean[] policy;
+    /** Per token: in a clause of thanks for a request already carried out («Спасибо, данные исправили»); null: none. */
+    boolean[] reported;
 
     @SuppressWarnings("unchecked")
     Section(String text, Token[] tokens, int conceptCount) {

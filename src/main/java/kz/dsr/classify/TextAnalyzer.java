@@ -177,6 +177,11 @@ final class TextAnalyzer {
                 // produce false matches («женщина» → «жен»).
                 if (kazakh || hasAny(t.lower, kkLetters)) {
                     kazakhKeys(t, t.folded, kk);
+                } else if (kazakhInRussianLetters(t.folded, t.ruKey, kk, rules.vocabulary())) {
+                    // «жойындаршы» for «жойыңдаршы»: Kazakh typed on a Russian keyboard (ң→н, і→и, ә→а ...)
+                    // in a mail read as Russian. Folding made both spellings one; the word is read as Kazakh
+                    // when only its Kazakh stems are known.
+                    kazakhKeys(t, t.folded, kk);
                 }
             }
         }
@@ -221,6 +226,27 @@ final class TextAnalyzer {
     private static boolean contains(int[] a, int v) {
         for (int x : a) {
             if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A Cyrillic word without Kazakh letters that reads as Kazakh typed with Russian ones
+     * («аккаунтымды жойындаршы»): no Russian rule word has its Snowball stem, but a Kazakh rule word
+     * has one of its Kazakh stems (the folded word is that stem plus a chain of Kazakh suffixes of at
+     * least two letters, or a negated verb).
+     */
+    static boolean kazakhInRussianLetters(String folded, String ruKey, KazakhStemmer kk, Vocabulary v) {
+        if (v.knowsCyrillic(ruKey, null) || folded.length() < 4) {
+            return false;
+        }
+        String verb = kk.negatedVerb(folded);
+        String word = verb != null ? verb : folded;
+        for (String stem : kk.stems(word)) {
+            // A one-letter ending is no evidence of Kazakh («были» is not «біл-і»).
+            if ((verb != null || word.length() - stem.length() >= 2) && v.knowsCyrillic(null, new String[] {stem})) {
                 return true;
             }
         }

@@ -459,4 +459,82 @@ class ClassifierBehaviourTest {
         assertType(RequestType.MARKETING_OPT_OUT, "Magan jarnama jibermeniz");
         assertType(RequestType.ERASURE, "Salemetsiz be! Menin akkauntymdy jane derekterimdi joiynyzdarshy.");
     }
+
+    // ---- Kazakh typed with Russian letters ----
+
+    /** ә→а, қ→к, ң→н, ү/ұ→у, ө→о, і→и, һ→х, ғ→г: what a Russian keyboard leaves of Kazakh. */
+    static String russianKeyboard(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            int k = "әқңүұөіһғӘҚҢҮҰӨІҺҒ".indexOf(c);
+            b.append(k < 0 ? c : "акнууоихгАКНУУОИХГ".charAt(k));
+        }
+        return b.toString();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Аккаунтымды өшіріп тастаңыздаршы.|ERASURE",
+        "Менің деректерімді жойыңдар.|ERASURE",
+        "Профильдегі телефон нөмірімді өзгертіп беріңіз, жаңа нөмір 87071112233.|RECTIFICATION",
+        "Жарнамалық хабарламаларды маған жібермеңіздерші.|MARKETING_OPT_OUT",
+        "Сіздерде мен туралы қандай деректер сақталған?|ACCESS",
+    })
+    void kazakhTypedWithRussianLettersReadsAsKazakh(String body, RequestType want) {
+        assertType(want, body);
+        assertType(want, russianKeyboard(body));
+    }
+
+    @Test
+    void everyKazakhMailOfTheTunedSetsReadsTheSameOnARussianKeyboard() {
+        int same = 0;
+        int all = 0;
+        StringBuilder differ = new StringBuilder();
+        for (String set : List.of("dev", "heldout", "heldout2", "heldout3")) {
+            for (Corpus.Labelled m : Corpus.tsv(set + ".tsv")) {
+                if (!m.lang().equals("kk")) {
+                    continue;
+                }
+                all++;
+                RequestType original = classifier.classify(m.subject(), m.body()).type();
+                Classification typed = classifier.classify(russianKeyboard(m.subject()), russianKeyboard(m.body()));
+                if (typed.type() == original) {
+                    same++;
+                } else {
+                    differ.append(m.id()).append(' ').append(original).append(" → ").append(typed.type()).append('\n');
+                }
+                assertFalse(typed.type().isDestructive() && !typed.review() && !original.isDestructive(),
+                        m.id() + " typed " + typed.type() + " without review on a Russian keyboard: " + typed.evidence());
+            }
+        }
+        assertTrue(all > 100, "Kazakh mail in the sets: " + all);
+        assertTrue(same >= all * 0.97, same + "/" + all + " the same; differ:\n" + differ);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Удалите мой аккаунт.",
+        "Женщина в профиле указана неверно, исправьте пол на мужской.",
+        "Прошу прекратить обработку моих данных до окончания проверки.",
+        "Отпишите меня от рассылки.",
+    })
+    void russianMailIsNotReadAsKazakh(String body) {
+        assertEquals("ru", classify(body).language(), body + " " + classify(body).evidence());
+    }
+
+    // ---- thanks for a request already carried out ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Благодарим, профиль удалён и письма больше не приходят.|NOT_DSR",
+        "Many thanks, my phone number was updated.|NOT_DSR",
+        "Thank you for removing me from the newsletter!|NOT_DSR",
+        "Рахмет, аккаунтымды жойдыңыздар.|NOT_DSR",
+        "Спасибо, удалите, пожалуйста, мой аккаунт.|ERASURE",
+        "Thanks in advance, please delete all my data.|ERASURE",
+        "Спасибо за ответ, но вы не указали, откуда у вас мой номер. Удалите его.|ERASURE",
+    })
+    void thanksForADoneRequestIsNoRequest(String body, RequestType want) {
+        assertType(want, body);
+    }
 }
