@@ -136,6 +136,108 @@ public final class Sql {
         return "UPDATE " + quote(t.name()) + " SET " + set + " WHERE ctid = ?::tid";
     }
 
+    // ---- retention: rows older than a cutoff, in batches (names from the checked map, values bound) ----
+
+    /**
+     * One batch of a delete rule: at most {@code limit} rows of the rule's table whose time column is
+     * before the cutoff, oldest first, locked with SKIP LOCKED (a row another transaction holds is left
+     * for the next run) and deleted by row id, all in one statement. With {@code after}, only rows whose
+     * time is at or after the previous batch's latest time: each batch starts where the last one ended
+     * instead of stepping again over the index entries of rows just deleted. Parameters: cutoff,
+     * [previous latest time], limit. One result row: rows deleted, latest time among them.
+     */
+    public Query retentionDelete(DataMap.RetentionRule rule, Object cutoff, Object after, int limit) {
+        String t = quote(rule.table());
+        String c = quote(rule.timeColumn());
+        List<Object> params = new ArrayList<>(List.of(cutoff));
+        StringBuilder where = new StringBuilder(c + " < ?");
+        if (after != null) {
+            where.append(" AND ").append(c).append(" >= ?");
+            params.add(after);
+        }
+        params.add(limit);
+        return new Query("WITH batch AS (DELETE FROM " + t + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + t
+                + " WHERE " + where + " ORDER BY " + c + " LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING " + c
+                + ") SELECT count(*), max(" + c + ") FROM batch", params);
+    }
+
+    /**
+     * One batch of an anonymise rule: at most {@code limit} rows older than the cutoff that are not
+     * anonymised yet, oldest first, locked with SKIP LOCKED; columns: row id (ctid as text), the time
+     * column, then {@code hashed} (their current values, to be hashed in Java). "Not anonymised yet":
+     * a column erased to NULL is not null, a hashed column holds something that is not a keyed hash
+     * ({@code hashPattern}, e.g. {@code hmac:%}, of {@code hashLength} characters), or a column erased
+     * to a fixed value differs from it ({@code pending}: column → value as {@link #update} takes them).
+     * A rule run twice finds nothing the second time.
+     */
+    public Query retentionAnonymiseBatch(DataMap.RetentionRule rule, Map<String, Object> pending, List<String> hashed,
+            String hashPattern, int hashLength, Object cutoff, Object after, int limit) {
+        String c = col("t0", rule.timeColumn());
+        List<Object> params = new ArrayList<>(List.of(cutoff));
+        StringBuilder sql = new StringBuilder("SELECT t0.ctid::text, ").append(c);
+        for (String h : hashed) {
+            sql.append(", ").append(col("t0", h));
+        }
+        sql.append(" FROM ").append(quote(rule.table())).append(" t0 WHERE ").append(c).append(" < ?");
+        if (after != null) {
+            sql.append(" AND ").append(c).append(" >= ?");
+            params.add(after);
+        }
+        List<String> open = new ArrayList<>();
+        for (Map.Entry<String, Object> e : pending.entrySet()) {
+            if (e.getValue() == null) {
+                open.add(col("t0", e.getKey()) + " IS NOT NULL");
+            } else {
+                open.add(col("t0", e.getKey()) + " IS DISTINCT FROM ?");
+                params.add(e.getValue());
+            }
+        }
+        for (String h : hashed) {
+            open.add("(" + col("t0", h) + " IS NOT NULL AND NOT (" + col("t0", h) + " LIKE ? AND length("
+                    + col("t0", h) + ") = ?))");
+            params.add(hashPattern);
+            params.add(hashLength);
+        }
+        if (open.isEmpty()) {
+            throw new IllegalArgumentException("retention " + rule.name() + ": table " + rule.table()
+                    + " has no column that anonymising changes");
+        }
+        sql.append(" AND (").append(String.join(" OR ", open)).append(") ORDER BY ").append(c)
+                .append(" LIMIT ? FOR UPDATE SKIP LOCKED");
+        params.add(limit);
+        return new Query(sql.toString(), params);
+    }
+
+    /**
+     * Rewrites the rows of one anonymise batch in one statement: {@code values} (column → NULL or a
+     * bound value) on every row, and each {@code hashed} column from the arrays bound after them. Parameters:
+     * the non-null values, the row ids (text[] of ctids), then one text[] per hashed column, in order.
+     */
+    public Query anonymiseRows(DataMap.MappedTable t, Map<String, Object> values, List<String> hashed,
+            String[] rowIds, List<String[]> hashedValues) {
+        List<Object> params = new ArrayList<>();
+        List<String> set = new ArrayList<>();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (e.getValue() == null) {
+                set.add(quote(e.getKey()) + " = NULL");
+            } else {
+                set.add(quote(e.getKey()) + " = ?");
+                params.add(e.getValue());
+            }
+        }
+        StringBuilder arrays = new StringBuilder("?::text[]::tid[]");
+        StringBuilder names = new StringBuilder("row_id");
+        params.add(rowIds);
+        for (int i = 0; i < hashed.size(); i++) {
+            set.add(quote(hashed.get(i)) + " = v.h" + i);
+            arrays.append(", ?::text[]");
+            names.append(", h").append(i);
+            params.add(hashedValues.get(i));
+        }
+        return new Query("UPDATE " + quote(t.name()) + " t0 SET " + String.join(", ", set) + " FROM unnest(" + arrays
+                + ") AS v(" + names + ") WHERE t0.ctid = v.row_id", params);
+    }
+
     /** The exported columns of the subject's rows of {@code t}. */
     public Query select(MappedTable t, List<MappedColumn> columns, Object subjectKey) {
         String cols = columns.stream().map(c -> col("t0", c.name())).collect(Collectors.joining(", "));
