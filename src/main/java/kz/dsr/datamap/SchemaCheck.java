@@ -350,8 +350,10 @@ public final class SchemaCheck {
             }
             for (RetentionRule r : map.retention()) {
                 if (r.action() == TableErasure.DELETE) {
-                    compile(c, r.line(), "retention " + r.name(), sql.retentionDelete(r, new Untyped(null),
+                    compile(c, r.line(), "retention " + r.name(), sql.retentionBoundary(r, new Untyped(null),
                             new Untyped(null), 1));
+                    compile(c, r.line(), "retention " + r.name(), sql.retentionDelete(r, new Untyped(null),
+                            new Untyped(null), false));
                 }
             }
             for (Hold h : map.holds()) {

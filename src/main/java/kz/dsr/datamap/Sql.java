@@ -139,26 +139,39 @@ public final class Sql {
     // ---- retention: rows older than a cutoff, in batches (names from the checked map, values bound) ----
 
     /**
-     * One batch of a delete rule: at most {@code limit} rows of the rule's table whose time column is
-     * before the cutoff, oldest first, locked with SKIP LOCKED (a row another transaction holds is left
-     * for the next run) and deleted by row id, all in one statement. With {@code after}, only rows whose
-     * time is at or after the previous batch's latest time: each batch starts where the last one ended
-     * instead of stepping again over the index entries of rows just deleted. Parameters: cutoff,
-     * [previous latest time], limit. One result row: rows deleted, latest time among them.
+     * Where a delete rule's next batch ends: the time of the {@code limit + 1}-th oldest due row at or
+     * after {@code from} (no row: the batch takes every due row left, and is the last). An index-only
+     * scan on an index of the time column. Parameters: cutoff, [from], limit.
      */
-    public Query retentionDelete(DataMap.RetentionRule rule, Object cutoff, Object after, int limit) {
-        String t = quote(rule.table());
+    public Query retentionBoundary(DataMap.RetentionRule rule, Object cutoff, Object from, int limit) {
         String c = quote(rule.timeColumn());
         List<Object> params = new ArrayList<>(List.of(cutoff));
-        StringBuilder where = new StringBuilder(c + " < ?");
-        if (after != null) {
-            where.append(" AND ").append(c).append(" >= ?");
-            params.add(after);
+        StringBuilder sql = new StringBuilder("SELECT ").append(c).append(" FROM ").append(quote(rule.table()))
+                .append(" WHERE ").append(c).append(" < ?");
+        if (from != null) {
+            sql.append(" AND ").append(c).append(" >= ?");
+            params.add(from);
         }
+        sql.append(" ORDER BY ").append(c).append(" OFFSET ? LIMIT 1");
         params.add(limit);
-        return new Query("WITH batch AS (DELETE FROM " + t + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + t
-                + " WHERE " + where + " ORDER BY " + c + " LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING " + c
-                + ") SELECT count(*), max(" + c + ") FROM batch", params);
+        return new Query(sql.toString(), params);
+    }
+
+    /**
+     * One batch of a delete rule: the rows whose time is in {@code [from, to)} — or {@code [from, to]}
+     * when {@code through} (more rows share one time than a batch holds) — found by a range scan of the
+     * time column's index. {@code to} is the cutoff or a boundary before it. Parameters: to, [from].
+     */
+    public Query retentionDelete(DataMap.RetentionRule rule, Object from, Object to, boolean through) {
+        String c = quote(rule.timeColumn());
+        List<Object> params = new ArrayList<>(List.of(to));
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(rule.table())).append(" WHERE ").append(c)
+                .append(through ? " <= ?" : " < ?");
+        if (from != null) {
+            sql.append(" AND ").append(c).append(" >= ?");
+            params.add(from);
+        }
+        return new Query(sql.toString(), params);
     }
 
     /**
