@@ -348,6 +348,14 @@ public final class SchemaCheck {
                     }
                 }
             }
+            for (RetentionRule r : map.retention()) {
+                if (r.action() == TableErasure.DELETE) {
+                    compile(c, r.line(), "retention " + r.name(), sql.retentionBoundary(r, new Untyped(null),
+                            new Untyped(null), 1));
+                    compile(c, r.line(), "retention " + r.name(), sql.retentionDelete(r, new Untyped(null),
+                            new Untyped(null), false));
+                }
+            }
             for (Hold h : map.holds()) {
                 compile(c, h.line(), "hold " + h.name(), Sql.exists(h.sql(), key));
             }

@@ -136,6 +136,121 @@ public final class Sql {
         return "UPDATE " + quote(t.name()) + " SET " + set + " WHERE ctid = ?::tid";
     }
 
+    // ---- retention: rows older than a cutoff, in batches (names from the checked map, values bound) ----
+
+    /**
+     * Where a delete rule's next batch ends: the time of the {@code limit + 1}-th oldest due row at or
+     * after {@code from} (no row: the batch takes every due row left, and is the last). An index-only
+     * scan on an index of the time column. Parameters: cutoff, [from], limit.
+     */
+    public Query retentionBoundary(DataMap.RetentionRule rule, Object cutoff, Object from, int limit) {
+        String c = quote(rule.timeColumn());
+        List<Object> params = new ArrayList<>(List.of(cutoff));
+        StringBuilder sql = new StringBuilder("SELECT ").append(c).append(" FROM ").append(quote(rule.table()))
+                .append(" WHERE ").append(c).append(" < ?");
+        if (from != null) {
+            sql.append(" AND ").append(c).append(" >= ?");
+            params.add(from);
+        }
+        sql.append(" ORDER BY ").append(c).append(" OFFSET ? LIMIT 1");
+        params.add(limit);
+        return new Query(sql.toString(), params);
+    }
+
+    /**
+     * One batch of a delete rule: the rows whose time is in {@code [from, to)} — or {@code [from, to]}
+     * when {@code through} (more rows share one time than a batch holds) — found by a range scan of the
+     * time column's index. {@code to} is the cutoff or a boundary before it. Parameters: to, [from].
+     */
+    public Query retentionDelete(DataMap.RetentionRule rule, Object from, Object to, boolean through) {
+        String c = quote(rule.timeColumn());
+        List<Object> params = new ArrayList<>(List.of(to));
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(rule.table())).append(" WHERE ").append(c)
+                .append(through ? " <= ?" : " < ?");
+        if (from != null) {
+            sql.append(" AND ").append(c).append(" >= ?");
+            params.add(from);
+        }
+        return new Query(sql.toString(), params);
+    }
+
+    /**
+     * One batch of an anonymise rule: at most {@code limit} rows older than the cutoff that are not
+     * anonymised yet, oldest first, locked with SKIP LOCKED; columns: row id (ctid as text), the time
+     * column, then {@code hashed} (their current values, to be hashed in Java). "Not anonymised yet":
+     * a column erased to NULL is not null, a hashed column holds something that is not a keyed hash
+     * ({@code hashPattern}, e.g. {@code hmac:%}, of {@code hashLength} characters), or a column erased
+     * to a fixed value differs from it ({@code pending}: column → value as {@link #update} takes them).
+     * A rule run twice finds nothing the second time.
+     */
+    public Query retentionAnonymiseBatch(DataMap.RetentionRule rule, Map<String, Object> pending, List<String> hashed,
+            String hashPattern, int hashLength, Object cutoff, Object after, int limit) {
+        String c = col("t0", rule.timeColumn());
+        List<Object> params = new ArrayList<>(List.of(cutoff));
+        StringBuilder sql = new StringBuilder("SELECT t0.ctid::text, ").append(c);
+        for (String h : hashed) {
+            sql.append(", ").append(col("t0", h));
+        }
+        sql.append(" FROM ").append(quote(rule.table())).append(" t0 WHERE ").append(c).append(" < ?");
+        if (after != null) {
+            sql.append(" AND ").append(c).append(" >= ?");
+            params.add(after);
+        }
+        List<String> open = new ArrayList<>();
+        for (Map.Entry<String, Object> e : pending.entrySet()) {
+            if (e.getValue() == null) {
+                open.add(col("t0", e.getKey()) + " IS NOT NULL");
+            } else {
+                open.add(col("t0", e.getKey()) + " IS DISTINCT FROM ?");
+                params.add(e.getValue());
+            }
+        }
+        for (String h : hashed) {
+            open.add("(" + col("t0", h) + " IS NOT NULL AND NOT (" + col("t0", h) + " LIKE ? AND length("
+                    + col("t0", h) + ") = ?))");
+            params.add(hashPattern);
+            params.add(hashLength);
+        }
+        if (open.isEmpty()) {
+            throw new IllegalArgumentException("retention " + rule.name() + ": table " + rule.table()
+                    + " has no column that anonymising changes");
+        }
+        sql.append(" AND (").append(String.join(" OR ", open)).append(") ORDER BY ").append(c)
+                .append(" LIMIT ? FOR UPDATE SKIP LOCKED");
+        params.add(limit);
+        return new Query(sql.toString(), params);
+    }
+
+    /**
+     * Rewrites the rows of one anonymise batch in one statement: {@code values} (column → NULL or a
+     * bound value) on every row, and each {@code hashed} column from the arrays bound after them. Parameters:
+     * the non-null values, the row ids (text[] of ctids), then one text[] per hashed column, in order.
+     */
+    public Query anonymiseRows(DataMap.MappedTable t, Map<String, Object> values, List<String> hashed,
+            String[] rowIds, List<String[]> hashedValues) {
+        List<Object> params = new ArrayList<>();
+        List<String> set = new ArrayList<>();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (e.getValue() == null) {
+                set.add(quote(e.getKey()) + " = NULL");
+            } else {
+                set.add(quote(e.getKey()) + " = ?");
+                params.add(e.getValue());
+            }
+        }
+        StringBuilder arrays = new StringBuilder("?::text[]::tid[]");
+        StringBuilder names = new StringBuilder("row_id");
+        params.add(rowIds);
+        for (int i = 0; i < hashed.size(); i++) {
+            set.add(quote(hashed.get(i)) + " = v.h" + i);
+            arrays.append(", ?::text[]");
+            names.append(", h").append(i);
+            params.add(hashedValues.get(i));
+        }
+        return new Query("UPDATE " + quote(t.name()) + " t0 SET " + String.join(", ", set) + " FROM unnest(" + arrays
+                + ") AS v(" + names + ") WHERE t0.ctid = v.row_id", params);
+    }
+
     /** The exported columns of the subject's rows of {@code t}. */
     public Query select(MappedTable t, List<MappedColumn> columns, Object subjectKey) {
         String cols = columns.stream().map(c -> col("t0", c.name())).collect(Collectors.joining(", "));

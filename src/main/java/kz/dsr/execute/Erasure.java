@@ -10,12 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import kz.dsr.datamap.DataMap;
-import kz.dsr.datamap.DataMap.ColumnErasure;
-import kz.dsr.datamap.DataMap.MappedColumn;
 import kz.dsr.datamap.DataMap.MappedTable;
 import kz.dsr.datamap.Sql;
 import kz.dsr.datamap.Sql.Query;
-import kz.dsr.datamap.Sql.Untyped;
 import kz.dsr.execute.TableOutcome.Action;
 import kz.dsr.request.RequestType;
 
@@ -28,19 +25,18 @@ import kz.dsr.request.RequestType;
  */
 public final class Erasure {
 
-    /** Rows rewritten per batch when values are hashed one by one. */
-    private static final int BATCH = 1000;
-
     private final DataMap map;
     private final Sql sql;
     private final AppDatabase db;
     private final KeyedHash hash;
+    private final Anonymiser anonymiser;
 
     public Erasure(DataMap map, AppDatabase db, KeyedHash hash) {
         this.map = map;
         this.sql = new Sql(map);
         this.db = db;
         this.hash = hash;
+        this.anonymiser = new Anonymiser(map, hash);
     }
 
     public Execution run(Object subjectKey) {
@@ -85,62 +81,8 @@ public final class Erasure {
             case DELETE -> TableOutcome.of(t.name(), Action.DELETED, AppDatabase.update(c, sql.delete(t, subjectKey)));
             case KEEP -> new TableOutcome(t.name(), Action.KEPT, AppDatabase.count(c, sql.count(t, subjectKey)),
                     t.keep().orElseThrow().reason().in("en") + " (kept " + t.keep().get().periodText() + ")");
-            case ANONYMISE -> TableOutcome.of(t.name(), Action.ANONYMISED, anonymise(c, t, subjectKey));
+            case ANONYMISE -> TableOutcome.of(t.name(), Action.ANONYMISED, anonymiser.subject(c, t, subjectKey));
         };
-    }
-
-    /** Set-based for NULL and fixed values; row by row for keyed hashes, which are computed here. */
-    private long anonymise(Connection c, MappedTable t, Object subjectKey) throws SQLException {
-        Map<String, Object> values = new LinkedHashMap<>();
-        List<String> hashed = new ArrayList<>();
-        for (MappedColumn col : t.columns().values()) {
-            if (col.erase() == ColumnErasure.NULL) {
-                values.put(col.name(), null);
-            } else if (col.erase() == ColumnErasure.VALUE) {
-                values.put(col.name(), new Untyped(col.fixedValue().orElseThrow()));
-            } else if (col.erase() == ColumnErasure.HASH) {
-                hashed.add(col.name());
-            }
-        }
-        long rows = values.isEmpty() ? 0 : AppDatabase.update(c, sql.update(t, values, subjectKey));
-        if (!hashed.isEmpty()) {
-            rows = Math.max(rows, hashRows(c, t, hashed, subjectKey));
-        }
-        return rows;
-    }
-
-    private long hashRows(Connection c, MappedTable t, List<String> columns, Object subjectKey) throws SQLException {
-        Query select = sql.selectForUpdate(t, columns, subjectKey);
-        long rows = 0;
-        try (PreparedStatement ps = c.prepareStatement(select.sql());
-                PreparedStatement update = c.prepareStatement(sql.updateByRowId(t, columns))) {
-            Sql.bind(ps, select.params());
-            int pending = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows++;
-                    boolean changed = false;
-                    for (int i = 0; i < columns.size(); i++) {
-                        String value = rs.getString(i + 2);
-                        String replaced = value == null || KeyedHash.isHash(value) ? value : hash.hash(value);
-                        changed |= replaced != null && !replaced.equals(value);
-                        update.setString(i + 1, replaced);
-                    }
-                    if (changed) {
-                        update.setString(columns.size() + 1, rs.getString(1));
-                        update.addBatch();
-                        if (++pending == BATCH) {
-                            update.executeBatch();
-                            pending = 0;
-                        }
-                    }
-                }
-            }
-            if (pending > 0) {
-                update.executeBatch();
-            }
-        }
-        return rows;
     }
 
     /** [identity type, keyed hash of its normalised value] for a banned subject; empty otherwise. */
