@@ -28,6 +28,10 @@ import kz.dsr.subject.Verification;
 import kz.dsr.timers.ClusteredQuartz;
 import kz.dsr.timers.DeadlineWatch;
 import kz.dsr.timers.TimerRuns;
+import kz.dsr.timers.Retention;
+import kz.dsr.timers.RetentionJob;
+import kz.dsr.timers.RetentionRuns;
+import kz.dsr.timers.StorePurge;
 import kz.dsr.store.SubjectBlocks;
 import kz.dsr.request.RequestType;
 import kz.dsr.intake.MailIntake;
@@ -182,6 +186,14 @@ public final class PipelineConfiguration implements CamelConfiguration {
         quartz.setProperties(ClusteredQuartz.properties(store, settings.string("dsr.timers.scheduler-name"),
                 settings.integer("dsr.timers.threads", 1), settings.integer("dsr.timers.checkin-ms", 1000)));
         registry.bind("timerRuns", new TimerRuns(jdbc));
+        int retentionBatch = settings.integer("dsr.retention.batch-size", 100);
+        RetentionRuns retentionRuns = new RetentionRuns(jdbc, clock);
+        registry.bind("retentionJob", new RetentionJob(
+                new Retention(map, new AppDatabase(app), hash, retentionRuns, retentionBatch),
+                new StorePurge(jdbc, retentionRuns, Path.of(settings.string("dsr.export.dir")), retentionBatch,
+                        new StorePurge.Periods(settings.integer("dsr.retention.exports-days", 1),
+                                settings.integer("dsr.retention.codes-days", 1),
+                                settings.integer("dsr.retention.dead-letters-days", 1)))));
         registry.bind("deadlineWatch", new DeadlineWatch(jdbc, events, outbox, composer, operator, clock, zone,
                 new DeadlineWatch.Points(settings.integer("dsr.deadline.remind-percent-gone", 1) / 100.0,
                         settings.integer("dsr.deadline.remind-days-left", 0)), calendar::workingDaysBetween));

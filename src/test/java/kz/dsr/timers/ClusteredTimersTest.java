@@ -57,6 +57,28 @@ class ClusteredTimersTest {
     }
 
     @Test
+    void theNightlyRetentionJobPurgesWhatIsPastItsPeriodInTheRunningPipeline() {
+        try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of("dsr.timers.retention.cron", "0/2 * * * * ?",
+                "dsr.timers.deadline-watch.cron", "0 0 0 1 1 ? 2099"))) {
+            org.springframework.jdbc.core.JdbcTemplate app = new org.springframework.jdbc.core.JdbcTemplate(
+                    kz.dsr.testing.TestServers.get().dataSource(pipeline.settings().get("dsr.app-db.url")));
+            int old = app.queryForObject("select count(*) from search_queries where created_at < now() - interval '1 year'",
+                    Integer.class);
+            int recent = app.queryForObject("select count(*) from search_queries where created_at >= now() - interval"
+                    + " '1 year'", Integer.class);
+            assertTrue(old > 0, "the sample has searches older than a year");
+            pipeline.startCamel();
+            await("retention ran", Duration.ofSeconds(30), () -> pipeline.count("select count(*) from retention_run"
+                    + " where finished_at is not null") >= 5);
+            assertEquals(0, app.queryForObject("select count(*) from search_queries where created_at < now() - interval"
+                    + " '1 year'", Integer.class));
+            assertEquals(recent, app.queryForObject("select count(*) from search_queries", Integer.class));
+            assertTrue(pipeline.count("select count(*) from retention_run where rule = 'search-queries-1-year' and rows_deleted = ?",
+                    old) >= 1);
+        }
+    }
+
+    @Test
     void twoNodesOnOneStoreFireEachSlotOnce() throws Exception {
         try (RunningPipeline pipeline = RunningPipeline.prepare(EVERY_SECOND)) {
             Path log = Files.createTempFile("dsr-node2", ".log");
