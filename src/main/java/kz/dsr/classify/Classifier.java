@@ -210,12 +210,24 @@ public final class Classifier {
             return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
         }
         double needed = d.silent() ? settings.minProbability() : settings.overruleUnsure();
+        String why = "";
+        if (d.type() == RequestType.NOT_DSR && d.notDsr() <= 0 && settings.quietNotDsr() < needed) {
+            // Nothing argued for NOT_DSR: the rules only found too little of a request.
+            needed = settings.quietNotDsr();
+            why = " (no NOT_DSR evidence)";
+        }
+        if (d.type() == RequestType.NOT_DSR && !d.silent() && p.type() == d.strongestRequest()
+                && settings.runnerUp() < needed) {
+            // The rules were torn between NOT_DSR and this request; the model breaks the tie.
+            needed = settings.runnerUp();
+            why = " (the rules' runner-up)";
+        }
         if (p.probability() < needed) {
             evidence.add(said + " (below " + Scorer.fmt(needed) + ": the rules' " + d.type() + " stays)");
             return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
         }
         evidence.add(said + " — the rules " + (d.silent() ? "were silent" : "were unsure (" + d.type() + " "
-                + Scorer.fmt(d.confidence()) + ")") + ": the model decides");
+                + Scorer.fmt(d.confidence()) + ")") + why + ": the model decides");
         boolean review = d.review(); // e.g. a silent mail naming the sender's own data: still looked at
         if (!d.silent()) {
             review = true;

@@ -31,9 +31,13 @@ record Rules(
      * used when no rule fires or the rules are unsure; its type is taken at {@code minProbability}
      * or more and reviewed below {@code reviewBelow} (a destructive type without a rule of its own
      * always is). Rules that fired but are unsure are overruled only at {@code overruleUnsure}
-     * or more (above 1: never). Null when the rules name no model.
+     * or more (above 1: never). A NOT_DSR result with no NOT_DSR weight at all (no support topic,
+     * guard or mood pushed it: the rules simply found too little) is overruled at
+     * {@code quietNotDsr}; an unsure NOT_DSR whose strongest data request is the model's type too at
+     * {@code runnerUp}. Null when the rules name no model.
      */
-    record ModelSettings(Path file, double minProbability, double reviewBelow, double overruleUnsure) {
+    record ModelSettings(Path file, double minProbability, double reviewBelow, double overruleUnsure,
+            double quietNotDsr, double runnerUp) {
     }
 
     /** How matched rule weights become a type, a confidence and a review flag. */

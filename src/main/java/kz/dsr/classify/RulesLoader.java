@@ -90,7 +90,7 @@ final class RulesLoader {
     }
 
     private Rules.ModelSettings model(Node node) {
-        Map<String, Node> m = map(node, "model", Set.of("file", "minProbability", "reviewBelow", "overruleUnsure"));
+        Map<String, Node> m = map(node, "model", Set.of("file", "minProbability", "reviewBelow", "overruleUnsure", "quietNotDsr", "runnerUp"));
         String name = scalar(required(m, "file", node)).trim();
         if (name.isEmpty()) {
             throw error(m.get("file"), "model.file is empty");
@@ -100,7 +100,9 @@ final class RulesLoader {
         return new Rules.ModelSettings(file.normalize(),
                 m.containsKey("minProbability") ? number(m.get("minProbability"), 0, 1) : 0.5,
                 m.containsKey("reviewBelow") ? number(m.get("reviewBelow"), 0, 1) : 0.8,
-                m.containsKey("overruleUnsure") ? number(m.get("overruleUnsure"), 0, 2) : 0.9);
+                m.containsKey("overruleUnsure") ? number(m.get("overruleUnsure"), 0, 2) : 0.9,
+                m.containsKey("quietNotDsr") ? number(m.get("quietNotDsr"), 0, 2) : 2,
+                m.containsKey("runnerUp") ? number(m.get("runnerUp"), 0, 2) : 2);
     }
 
     // ---- sections ----

@@ -20,7 +20,12 @@ final class Scorer {
      * guards and the mood); {@code silent}: no type reached the minimum score (NOT_DSR by default).
      */
     record Decision(RequestType type, double confidence, boolean review, List<String> evidence,
-            Set<RequestType> fired, boolean silent) {
+            Set<RequestType> fired, boolean silent, double notDsr, RequestType strongestRequest) {
+
+        Decision(RequestType type, double confidence, boolean review, List<String> evidence, Set<RequestType> fired,
+                boolean silent) {
+            this(type, confidence, review, evidence, fired, silent, 0, null);
+        }
     }
 
     /** One place where a pattern matched: the first token of each part. */
@@ -286,6 +291,17 @@ final class Scorer {
             }
         }
 
+        // The NOT_DSR weight (support topics, guards, mood) and the strongest data request left:
+        // what the learned fallback is told about a NOT_DSR result.
+        double notDsr = score.getOrDefault(RequestType.NOT_DSR, 0.0);
+        RequestType strongestRequest = null;
+        for (Map.Entry<RequestType, Double> e : score.entrySet()) {
+            if (e.getKey() != RequestType.NOT_DSR && e.getValue() > 0
+                    && (strongestRequest == null || e.getValue() > score.get(strongestRequest))) {
+                strongestRequest = e.getKey();
+            }
+        }
+
         // 5. Confidence: how strong the winner is, discounted by the closest competitor.
         if (winner == null) {
             double strongest = score.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
@@ -312,7 +328,7 @@ final class Scorer {
                     }
                 }
             }
-            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true);
+            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true, notDsr, strongestRequest);
         }
         double top = score.get(winner);
         double second = 0;
@@ -355,7 +371,7 @@ final class Scorer {
             evidence.add("review: " + winner + " stated in the body only " + fmt(stated.getOrDefault(winner, 0.0))
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
-        return new Decision(winner, confidence, review, evidence, fired, false);
+        return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest);
     }
 
     private static boolean sharesWords(Match guard, Match rule) {

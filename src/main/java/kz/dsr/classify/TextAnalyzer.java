@@ -421,6 +421,11 @@ final class TextAnalyzer {
             if (negation.transparent().contains(t.latin ? t.lower : t.folded)) {
                 continue;
             }
+            if (j < i - 1 && !modal[j] && politeImperative(t)) {
+                // «жойып жіберіңізші, керек емес»: an imperative asks; the «емес» after it negates
+                // the later words («(маған) керек емес» "I don't need it"), not the request.
+                return;
+            }
             if (modal[j]) {
                 t.negated = true;
                 budget = negation.window();
@@ -435,6 +440,15 @@ final class TextAnalyzer {
             }
             budget--;
         }
+    }
+
+    /** Kazakh polite imperatives (жіберіңіз, тастаңыздаршы; folded: ң→н, і→и): a request, never negated from after. */
+    private static final java.util.regex.Pattern POLITE_IMPERATIVE = java.util.regex.Pattern.compile(
+            ".{2,}(низ|низдар|низдер|нниз|ндар|ндер)(ши)?");
+
+    private static boolean politeImperative(Token t) {
+        String w = t.latin ? (t.translitFolded != null ? t.translitFolded : t.lower) : t.folded;
+        return w != null && !t.kazakhNegative && POLITE_IMPERATIVE.matcher(w).matches();
     }
 
     /** «не могли бы вы ...»: a polite request that starts with a negation word. */

@@ -84,7 +84,8 @@ class ClassifierBehaviourTest {
     @Test
     void aMailNamingOwnDataThatNoRuleMatchesIsReviewed() {
         Classification c = classify("Что-то непонятное с моими данными у вас, разберитесь.");
-        assertEquals(RequestType.NOT_DSR, c.type());
+        // NOT_DSR, or since round 5 the model's non-destructive guess on a quiet NOT_DSR: a person looks either way
+        assertTrue(c.type() == RequestType.NOT_DSR || !c.type().isDestructive(), c.evidence().toString());
         assertTrue(c.review(), c.evidence().toString());
         Classification plain = classify("Спасибо, всё понятно, хорошего дня!");
         assertEquals(RequestType.NOT_DSR, plain.type());

@@ -134,7 +134,9 @@ class RulesFileTest {
     /** The shipped rules checked on every mail, with one extra word in the delete list. */
     private Path rulesCheckedOnEveryMail(boolean withExtraWord) throws IOException {
         String text = Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
-                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 0");
+                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 0")
+                // the rules are measured here: the model's say on a quiet NOT_DSR is switched off
+                .replaceFirst("(?m)^  quietNotDsr: [0-9.]+", "  quietNotDsr: 2");
         if (withExtraWord) {
             text = text.replace("ru: [удалить, удалите,", "ru: [=абракадабрируйте, удалить, удалите,");
         }
@@ -179,7 +181,8 @@ class RulesFileTest {
     void theFileIsCheckedAtMostOnceEveryReloadCheckSeconds() throws IOException {
         Path file = dir.resolve("classifier.yaml");
         Files.writeString(file, Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
-                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 3600"), StandardCharsets.UTF_8);
+                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 3600")
+                .replaceFirst("(?m)^  quietNotDsr: [0-9.]+", "  quietNotDsr: 2"), StandardCharsets.UTF_8);
         Classifier classifier = Classifier.fromFile(file);
         String mail = "Абракадабрируйте мой аккаунт.";
         Files.writeString(file, Files.readString(file, StandardCharsets.UTF_8)
