@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,32 +21,13 @@ import kz.dsr.store.EventLog;
 import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
 import kz.dsr.testing.TestServers;
+import kz.dsr.testing.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** One-time codes against a real store: single use, bounded tries, expiry, bound to one request, stored hashed. */
 class VerificationTest {
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-20T10:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Records what would be sent. */
     static final class Sent implements Verification.Messages {
@@ -95,7 +74,7 @@ class VerificationTest {
         kz.dsr.store.StoreDatabase.migrate(store.getDataSource());
         requests = new RequestStore(store);
         EventLog events = new EventLog(store);
-        clock = new MovableClock();
+        clock = new MovableClock(Instant.parse("2026-11-20T10:00:00Z"));
         sent = new Sent();
         verification = new Verification(store, new Lifecycle(store, events), events, sent,
                 new KeyedHash("test-secret-0123456789-0123456789-abcdef"), clock, Duration.ofHours(24), 5,
@@ -156,7 +135,7 @@ class VerificationTest {
     void anExpiredCodeFails() {
         Request r = matched(RequestType.ACCESS, "a@example.kz");
         verification.start(r, AIGERIM);
-        clock.now = clock.now.plus(Duration.ofHours(25));
+        clock.advance(Duration.ofHours(25));
         reply(r, sent.lastCode);
         assertEquals(RequestStatus.EXPIRED, reload(r).status());
         assertTrue(sent.log.contains("expired"));
@@ -167,7 +146,7 @@ class VerificationTest {
         Request r = matched(RequestType.ERASURE, "a@example.kz");
         verification.start(r, AIGERIM);
         assertFalse(verification.expiredWaiting().contains(r.id()));
-        clock.now = clock.now.plus(Duration.ofHours(24)).plusSeconds(1);
+        clock.advance(Duration.ofHours(24).plusSeconds(1));
         assertTrue(verification.expiredWaiting().contains(r.id()));
         verification.expire(reload(r), "the code was not sent back in time");
         assertEquals(RequestStatus.EXPIRED, reload(r).status());

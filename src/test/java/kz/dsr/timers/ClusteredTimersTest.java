@@ -15,6 +15,7 @@ import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.RequestStore;
 import kz.dsr.testing.RunningPipeline;
+import kz.dsr.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,7 @@ class ClusteredTimersTest {
     @Test
     void aMovedClockTakesARequestPastItsDeadlineAndTheOperatorIsTold() {
         try (RunningPipeline pipeline = RunningPipeline.prepare(EVERY_SECOND)) {
-            DeadlineWatchTest.MovableClock clock = new DeadlineWatchTest.MovableClock(Instant.now());
+            MovableClock clock = new MovableClock(Instant.now());
             pipeline.bind("clock", clock);
             var request = new RequestStore(pipeline.store()).open(RequestType.ERASURE, RequestStatus.AWAITING_VERIFICATION,
                     "ru", "a@example.kz", Instant.now(), LocalDate.now(DeadlineWatchTest.ALMATY).plusDays(30), 0.9, false,
@@ -42,7 +43,7 @@ class ClusteredTimersTest {
                     + " job = 'deadline-watch'") >= 2);
             assertEquals(0, pipeline.count("select count(*) from outbox where event_key like 'deadline-%'"));
 
-            clock.now = Instant.now().plus(Duration.ofDays(31)); // a month later, in a second
+            clock.set(Instant.now().plus(Duration.ofDays(31))); // a month later, in a second
             await("escalated", Duration.ofSeconds(20), () -> pipeline.count("select count(*) from request_event where"
                     + " request_id = ? and kind = 'ESCALATED_OVERDUE'", request.id()) == 1);
             await("the operator's mail", Duration.ofSeconds(20), () -> pipeline.received("privacy-team@example.kz").stream()

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import kz.dsr.intake.MailIntake;
@@ -23,6 +21,7 @@ import kz.dsr.store.EventLog;
 import kz.dsr.store.Outbox;
 import kz.dsr.store.RequestStore;
 import kz.dsr.testing.TestServers;
+import kz.dsr.testing.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,43 +30,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class DeadlineWatchTest {
 
     static final ZoneId ALMATY = ZoneId.of("Asia/Almaty");
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            MovableClock self = this;
-            return new Clock() {
-                public ZoneId getZone() {
-                    return zone;
-                }
-
-                public Clock withZone(ZoneId z) {
-                    return self.withZone(z);
-                }
-
-                public Instant instant() {
-                    return self.now;
-                }
-            };
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private JdbcTemplate store;
     private MovableClock clock;
@@ -100,7 +62,7 @@ class DeadlineWatchTest {
     }
 
     private void moveTo(String date) {
-        clock.now = LocalDate.parse(date).atTime(10, 0).atZone(ALMATY).toInstant();
+        clock.set(LocalDate.parse(date).atTime(10, 0).atZone(ALMATY).toInstant());
     }
 
     @Test

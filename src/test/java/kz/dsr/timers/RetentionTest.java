@@ -15,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import kz.dsr.store.StoreDatabase;
 import kz.dsr.testing.SampleApps;
 import kz.dsr.testing.TestServers;
 import kz.dsr.timers.RetentionRuns.RuleRun;
+import kz.dsr.testing.MovableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,34 +45,6 @@ class RetentionTest {
     private static final KeyedHash HASH = new KeyedHash(SECRET);
 
     private static JdbcTemplate store;
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeAll
     static void store() {
