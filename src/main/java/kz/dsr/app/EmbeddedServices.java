@@ -163,6 +163,8 @@ public final class EmbeddedServices implements AutoCloseable {
         p.put("dsr.app-db.password", "postgres");
         p.put("dsr.datamap.hash-secret", "embedded-only-secret-never-use-in-production");
         p.put("dsr.export.dir", "target/exports");
+        // No processors unless a test or the demo names its own file (the samples call real providers' URLs).
+        p.put("dsr.processors.file", "");
         return p;
     }
 

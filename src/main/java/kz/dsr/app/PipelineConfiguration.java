@@ -19,6 +19,10 @@ import kz.dsr.execute.DataActions;
 import kz.dsr.execute.KeyedHash;
 import kz.dsr.execute.RequestExecution;
 import kz.dsr.notify.Replies;
+import kz.dsr.processors.Notices;
+import kz.dsr.processors.ProcessorTasks;
+import kz.dsr.processors.Processors;
+import kz.dsr.processors.ProcessorsLoader;
 import kz.dsr.notify.SmsGateway;
 import kz.dsr.request.Lifecycle;
 import kz.dsr.subject.Matching;
@@ -166,8 +170,24 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("requestFlow", new RequestFlow(jdbc, requestStore, lifecycle, matching, verification, events,
                 Clock.systemUTC(), Duration.ofSeconds(settings.integer("dsr.flow.executing-lease-seconds", 10)),
                 Duration.ofMinutes(settings.integer("dsr.flow.hold-recheck-minutes", 1))));
+        // Processors (payment, analytics): told of each carried-out request; a typo stops the start here.
+        Set<String> categories = new HashSet<>(map.processing().categories().keySet());
+        map.tables().values().forEach(t -> t.columns().values().forEach(c -> categories.add(c.category())));
+        String processorsFile = settings.string("dsr.processors.file");
+        Processors processors = processorsFile.isBlank() ? new Processors(java.util.List.of())
+                : ProcessorsLoader.load(Path.of(processorsFile), categories, ProcessorsLoader::fromEnvironment)
+                        .redirectedTo(settings.string("dsr.processors.redirect-to"));
+        ProcessorTasks processorTasks = new ProcessorTasks(jdbc, processors,
+                new Notices(composer, settings.string("dsr.processors.callback-url")), outbox, events, lifecycle,
+                composer, operator, clock);
+        registry.bind("processorTasks", processorTasks);
+        if (!processors.all().isEmpty()) {
+            LOG.info("Processors told of carried-out requests: {}", processors.all().stream()
+                    .map(p -> p.name() + " (" + p.kind().name().toLowerCase(Locale.ROOT) + ")").toList());
+        }
+        // (Processor beans of the relay, the callback endpoint and the follow-up timer are bound below them.)
         registry.bind("requestExecution", new RequestExecution(actions, requestStore, events, lifecycle, replies,
-                subjects, Path.of(settings.string("dsr.export.dir"))));
+                subjects, Path.of(settings.string("dsr.export.dir")), processorTasks, map));
         registry.bind("smsGateway", new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),
                 settings.string("dsr.sms.sender"), Duration.ofMillis(settings.integer("dsr.sms.timeout-ms", 100))));
 
@@ -177,7 +197,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 operator,
                 deadlines,
                 jdbc, Clock.systemUTC(), settings.integer("dsr.intake.flood.max-requests-per-hour", 1),
-                Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)), verification);
+                Duration.ofDays(settings.integer("dsr.store.raw-mail-retention-days", 1)),
+                kz.dsr.intake.ThreadReplies.both(verification, processorTasks));
 
         // Timers: Quartz on the store, clustered (each job fires on one node), cron from the config.
         org.apache.camel.component.quartz.QuartzComponent quartz =

@@ -10,6 +10,9 @@ import java.util.Map;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.OutgoingMail;
 import kz.dsr.notify.Replies;
+import kz.dsr.processors.Processor;
+import kz.dsr.processors.ProcessorTasks;
+import kz.dsr.processors.SubjectIdentities;
 import kz.dsr.datamap.DataMap;
 import kz.dsr.request.Lifecycle;
 import kz.dsr.subject.SubjectFinder;
@@ -35,7 +38,7 @@ public final class RequestExecution {
     private static final String ACTOR = "executor";
 
     /** What {@link #execute} hands to {@link #record}. */
-    public record Outcome(long requestId, Execution execution) {
+    public record Outcome(long requestId, Execution execution, SubjectIdentities identities) {
     }
 
     private final DataActions actions;
@@ -45,9 +48,13 @@ public final class RequestExecution {
     private final Replies replies;
     private final SubjectFinder subjects;
     private final Path exportDir;
+    private final ProcessorTasks processors;
+    private final DataMap map;
 
     public RequestExecution(DataActions actions, RequestStore requests, EventLog events, Lifecycle lifecycle,
-            Replies replies, SubjectFinder subjects, Path exportDir) {
+            Replies replies, SubjectFinder subjects, Path exportDir, ProcessorTasks processors, DataMap map) {
+        this.processors = processors;
+        this.map = map;
         this.actions = actions;
         this.requests = requests;
         this.events = events;
@@ -67,6 +74,8 @@ public final class RequestExecution {
         String subject = requests.subjectRef(requestId).orElseThrow(() -> new IllegalStateException(
                 "request " + r.reference() + " has no matched subject (subject_ref): it cannot be executed"));
         JsonNode identifiers = requests.classification(requestId).path("identifiers");
+        // Read before the executor runs: after an erasure the processors could not be told who it was.
+        SubjectIdentities who = identities(subject, r);
         Execution e = switch (r.type()) {
             case ERASURE -> actions.erasure().run(subject);
             case ACCESS -> {
@@ -86,7 +95,7 @@ public final class RequestExecution {
             default -> Execution.rejected(r.type() + " is not a request to carry out");
         };
         LOG.info("Request {} ({}): {} — {} table(s)", r.reference(), r.type(), e.result(), e.tables().size());
-        return new Outcome(requestId, e);
+        return new Outcome(requestId, e, who);
     }
 
     /** Records the outcome: status, one event with the counts (never values), the on-hold reply. */
@@ -110,10 +119,21 @@ public final class RequestExecution {
         details.putAll(e.facts());
         switch (e.result()) {
             case DONE -> {
-                // Processors are told next (issue 6); until then the executed request is complete.
                 events.append(r.id(), "EXECUTED", ACTOR, details);
-                lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.COMPLETED, "carried out", ACTOR);
-                completedReply(r, e);
+                Map<String, String> correction = correction(r);
+                List<Processor> toTell = processors.receiving(r, fieldCategories(correction));
+                if (toTell.isEmpty()) {
+                    lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.COMPLETED, "carried out", ACTOR);
+                    completedReply(r, e, false);
+                } else {
+                    // Not done until the processors have done it too: they are told in this transaction, and
+                    // the final reply waits (held in the outbox) until every one of them confirms.
+                    processors.open(r, toTell, outcome.identities() == null ? SubjectIdentities.NONE
+                            : outcome.identities(), correction);
+                    lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.AWAITING_PROCESSORS,
+                            "carried out; waiting for " + toTell.stream().map(Processor::name).toList(), ACTOR);
+                    completedReply(r, e, true);
+                }
             }
             case ON_HOLD -> {
                 DataMap.Hold hold = e.hold().orElseThrow();
@@ -141,7 +161,7 @@ public final class RequestExecution {
      * The final reply. An access export goes only to the subject's registered e-mail address; for a
      * phone-only account, verified by a code sent to that phone, to the address that sent the code back.
      */
-    private void completedReply(Request r, Execution e) {
+    private void completedReply(Request r, Execution e, boolean held) {
         List<OutgoingMail.Attachment> files = List.of();
         String recipient = r.requesterEmail();
         if (r.type() == kz.dsr.request.RequestType.ACCESS) {
@@ -152,7 +172,35 @@ public final class RequestExecution {
             String subject = requests.subjectRef(r.id()).orElseThrow();
             recipient = subjects.registered(subject).email().orElse(r.requesterEmail());
         }
-        replies.completed(r, e, files, recipient);
+        replies.completed(r, e, files, recipient, held);
+    }
+
+    /** The registered e-mail and phone (never an already hashed one, should the request run twice) and the key. */
+    private SubjectIdentities identities(String subject, Request r) {
+        kz.dsr.subject.Verification.Registered reg = subjects.registered(subject);
+        java.util.Optional<String> email = reg.email().filter(v -> !v.startsWith("hmac:"));
+        return new SubjectIdentities(email.isPresent() ? email : java.util.Optional.ofNullable(r.requesterEmail()),
+                reg.phone().filter(v -> !v.startsWith("hmac:")), java.util.Optional.of(subject));
+    }
+
+    /** A RECTIFICATION's field and new value, as the classifier read them (empty for other types). */
+    private Map<String, String> correction(Request r) {
+        if (r.type() != kz.dsr.request.RequestType.RECTIFICATION) {
+            return Map.of();
+        }
+        JsonNode rect = requests.classification(r.id()).path("identifiers").path("rectification");
+        if (rect.isMissingNode() || rect.isNull()) {
+            return Map.of();
+        }
+        return Map.of("field", rect.path("field").asText(), "new_value", rect.path("newValue").asText());
+    }
+
+    private java.util.Set<String> fieldCategories(Map<String, String> correction) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (correction.containsKey("field")) {
+            map.rectifiable(correction.get("field")).forEach(e -> out.add(e.getValue().category()));
+        }
+        return out;
     }
 
     /**

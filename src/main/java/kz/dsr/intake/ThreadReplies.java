@@ -8,4 +8,12 @@ public interface ThreadReplies {
     void onReply(Request request, ParsedMail mail);
 
     ThreadReplies NONE = (request, mail) -> { };
+
+    /** Both hear every reply, in this order. */
+    static ThreadReplies both(ThreadReplies first, ThreadReplies second) {
+        return (request, mail) -> {
+            first.onReply(request, mail);
+            second.onReply(request, mail);
+        };
+    }
 }

@@ -111,6 +111,15 @@ public final class Replies implements Verification.Messages {
      * request, the registered one: the export goes nowhere else).
      */
     public void completed(Request r, Execution e, List<OutgoingMail.Attachment> files, String recipient) {
+        completed(r, e, files, recipient, false);
+    }
+
+    /**
+     * {@code held}: the reply is written now but waits in the outbox until the request completes (its
+     * processors confirm, or an operator closes it), when {@code Outbox.release("completed:REF")} lets it go.
+     */
+    public void completed(Request r, Execution e, List<OutgoingMail.Attachment> files, String recipient,
+            boolean held) {
         String lang = single(r.language());
         Map<String, String> v = new LinkedHashMap<>();
         v.put("deleted", String.valueOf(e.rows(TableOutcome.Action.DELETED)));
@@ -123,6 +132,9 @@ public final class Replies implements Verification.Messages {
                 .map(c -> map.processing().categories().get(c).title().in(lang)).toList()));
         reply("completed", r, "completed-" + r.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 v, files, recipient);
+        if (held) {
+            outbox.hold("completed:" + r.reference());
+        }
     }
 
     /** One line per kept table: rows, why and for how long, in the person's language where the map gives it. */

@@ -18,10 +18,15 @@ public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     /** An outbox row taken for sending: a mail, or (channel SMS) a text to {@code mail.recipient()}. */
-    public record Item(long id, int attempt, Long requestId, String channel, OutgoingMail mail) {
+    public record Item(long id, int attempt, Long requestId, String channel, String eventKey, OutgoingMail mail) {
 
         public boolean isSms() {
             return "SMS".equals(channel);
+        }
+
+        /** A call to a processor's API: {@code mail.recipient()} names the processor, the body is the JSON. */
+        public boolean isHttp() {
+            return "HTTP".equals(channel);
         }
     }
 
@@ -56,6 +61,28 @@ public final class Outbox {
     }
 
     /**
+     * Queues a call to a processor's API (channel HTTP): its name, the JSON body, and the idempotency key
+     * every attempt carries (kept in message_id). A second call with the same event key changes nothing.
+     */
+    public boolean enqueueHttp(String eventKey, Long requestId, String processor, String description,
+            String idempotencyKey, String json) {
+        return jdbc.update("insert into outbox (channel, event_key, request_id, recipient, subject, body, message_id) "
+                        + "values ('HTTP', ?, ?, ?, ?, ?, ?) on conflict (event_key) do nothing",
+                eventKey, requestId, processor, description, json, idempotencyKey) == 1;
+    }
+
+    /** Holds a queued message until {@link #release}: the relay does not see it meanwhile. */
+    public void hold(String eventKey) {
+        jdbc.update("update outbox set status = 'HELD' where event_key = ? and status = 'PENDING'", eventKey);
+    }
+
+    /** Lets a held message go (it is sent on the relay's next run). */
+    public boolean release(String eventKey) {
+        return jdbc.update("update outbox set status = 'PENDING', next_attempt_at = now() where event_key = ?"
+                + " and status = 'HELD'", eventKey) == 1;
+    }
+
+    /**
      * Takes up to {@code limit} due messages for this node. A taken message is leased: if the node dies
      * before marking it, it becomes due again when the lease ends. SKIP LOCKED lets nodes share the work.
      */
@@ -74,8 +101,8 @@ public final class Outbox {
                         + "and next_attempt_at <= now() order by id limit ? for update skip locked) "
                         + "returning id, attempts, request_id, recipient, subject, body, message_id, in_reply_to, "
                         + "references_ids, (select reference from request r where r.id = outbox.request_id), channel, "
-                        + "attachments",
-                (rs, n) -> new Item(rs.getLong(1), rs.getInt(2), (Long) rs.getObject(3), rs.getString(11),
+                        + "attachments, event_key",
+                (rs, n) -> new Item(rs.getLong(1), rs.getInt(2), (Long) rs.getObject(3), rs.getString(11), rs.getString(13),
                         new OutgoingMail(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                                 rs.getString(8), splitIds(rs.getString(9)), rs.getString(10),
                                 attachments(rs.getString(12)))),
@@ -84,12 +111,15 @@ public final class Outbox {
 
     /** Event keys of messages that carry a one-time code: their text is blanked once sent. */
     public static final String CODE_KEY_PREFIX = "code:";
+    /** Event keys of messages to processors: they carry identities, blanked once delivered. */
+    public static final String PROCESSOR_KEY_PREFIX = "processor:";
 
     public void markSent(long id) {
         // A sent one-time code must not stay readable in the store (codes are kept only as hashes).
         jdbc.update("update outbox set status = 'SENT', sent_at = now(), last_error = null, body = case when"
                 + " event_key like '" + CODE_KEY_PREFIX + "%' then '(removed once sent: it held a one-time code)'"
-                + " else body end where id = ?", id);
+                + " when event_key like '" + PROCESSOR_KEY_PREFIX + "%' then '(removed once sent: it held the"
+                + " identities told to a processor)' else body end where id = ?", id);
     }
 
     /**
@@ -111,6 +141,24 @@ public final class Outbox {
                 + "next_attempt_at = now() + make_interval(secs => ?) where id = ?", reason, delay, item.id());
         LOG.warn("Outbox message {} (request {}) attempt {} failed: {}. Next attempt in {} s.",
                 item.id(), item.mail().reference(), item.attempt(), ErrorText.forLog(reason), delay);
+    }
+
+    /**
+     * Gives up at once, without retrying: the receiver refused the message for good (a 4xx answer).
+     * A dead letter keeps the reason; the caller tells the operator.
+     */
+    public void giveUp(Item item, String reason) {
+        jdbc.update("update outbox set status = 'FAILED', last_error = ? where id = ?", reason, item.id());
+        deadLetters.record("outbox", "outbox:" + item.id(), reason, null);
+    }
+
+    /**
+     * Puts a message back without counting the attempt (its receiver's circuit is open: it was not
+     * tried), due again in {@code seconds}.
+     */
+    public void postpone(Item item, long seconds, String reason) {
+        jdbc.update("update outbox set status = 'PENDING', attempts = greatest(attempts - 1, 0), last_error = ?, "
+                + "next_attempt_at = now() + make_interval(secs => ?) where id = ?", reason, seconds, item.id());
     }
 
     long backoffSeconds(int attempt) {

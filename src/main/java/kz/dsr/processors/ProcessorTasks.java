@@ -1,0 +1,329 @@
+package kz.dsr.processors;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import kz.dsr.intake.MailIntake;
+import kz.dsr.intake.ParsedMail;
+import kz.dsr.intake.ThreadReplies;
+import kz.dsr.notify.MailComposer;
+import kz.dsr.notify.OutgoingMail;
+import kz.dsr.request.Lifecycle;
+import kz.dsr.request.RequestStatus;
+import kz.dsr.store.EventLog;
+import kz.dsr.store.Outbox;
+import kz.dsr.store.RequestStore.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The processors that must act on each request, in the store ({@code processor_task}): opened with
+ * the execution (one outbox message each, in the same transaction), moved by what the processors
+ * report (API answer, callback, status poll, answer by mail), and the request completed once every
+ * one of them has confirmed. Every change is an event on the request; a report that changes nothing
+ * (a duplicate callback) records nothing.
+ */
+public final class ProcessorTasks implements ThreadReplies {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorTasks.class);
+    private static final String ACTOR = "processors";
+
+    /** One task as read from the store. */
+    public record Task(long id, long requestId, String reference, String processor, UUID subjectRequestId,
+            TaskStatus status, Instant dueAt) {
+    }
+
+    /** What a report did. */
+    public enum Change {
+        /** The task moved; an event says so. */
+        CHANGED,
+        /** The task already stood there (a duplicate): nothing changed. */
+        DUPLICATE,
+        /** The task is final (completed, refused, closed): a late report changes nothing. */
+        STALE,
+        /** No task of this processor has that id. */
+        NOT_FOUND
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Processors processors;
+    private final Notices notices;
+    private final Outbox outbox;
+    private final EventLog events;
+    private final Lifecycle lifecycle;
+    private final MailComposer composer;
+    private final MailIntake.Operator operator;
+    private final Clock clock;
+
+    public ProcessorTasks(JdbcTemplate jdbc, Processors processors, Notices notices, Outbox outbox, EventLog events,
+            Lifecycle lifecycle, MailComposer composer, MailIntake.Operator operator, Clock clock) {
+        this.jdbc = jdbc;
+        this.processors = processors;
+        this.notices = notices;
+        this.outbox = outbox;
+        this.events = events;
+        this.lifecycle = lifecycle;
+        this.composer = composer;
+        this.operator = operator;
+        this.clock = clock;
+    }
+
+    public Processors processors() {
+        return processors;
+    }
+
+    /** The processors a carried-out request must be told of. */
+    public List<Processor> receiving(Request r, Set<String> fieldCategories) {
+        return processors.receiving(r.type(), fieldCategories);
+    }
+
+    /**
+     * Opens a task per processor and queues what it is sent, in the caller's transaction (the one that
+     * records the execution). Opening twice opens nothing new (one task per request and processor).
+     *
+     * @param correction for a RECTIFICATION: {@code field} and {@code new_value}
+     */
+    public int open(Request r, List<Processor> who, SubjectIdentities identities, Map<String, String> correction) {
+        Instant now = clock.instant();
+        int opened = 0;
+        for (Processor p : who) {
+            UUID id = UUID.randomUUID();
+            int inserted = jdbc.update("insert into processor_task (request_id, processor, kind, subject_request_id,"
+                    + " due_at) values (?, ?, ?, ?, ?) on conflict (request_id, processor) do nothing",
+                    r.id(), p.name(), p.kind().name(), id, Timestamp.from(now.plus(p.confirmWithin())));
+            if (inserted == 0) {
+                continue;
+            }
+            String key = Outbox.PROCESSOR_KEY_PREFIX + r.reference() + ":" + p.name();
+            switch (p.kind()) {
+                case OPENDSR -> outbox.enqueueHttp(key, r.id(), p.name(), "OpenDSR " + r.type(), id.toString(),
+                        notices.openDsr(p, id, r, now, identities));
+                case HTTP -> outbox.enqueueHttp(key, r.id(), p.name(), "HTTP " + r.type(), id.toString(),
+                        notices.custom(p, id, r, now, identities, correction));
+                case EMAIL -> outbox.enqueueMail(key, r.id(), notices.mail(p, id, r, now, identities, correction));
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("processor", p.name());
+            details.put("kind", p.kind().name());
+            details.put("subjectRequestId", id.toString());
+            details.put("dueAt", now.plus(p.confirmWithin()).toString());
+            events.append(r.id(), "PROCESSOR_TOLD", ACTOR, details);
+            opened++;
+        }
+        return opened;
+    }
+
+    public Optional<Task> byId(UUID subjectRequestId) {
+        return jdbc.query("select t.id, t.request_id, r.reference, t.processor, t.subject_request_id, t.status,"
+                + " t.due_at from processor_task t join request r on r.id = t.request_id"
+                + " where t.subject_request_id = ?", (rs, n) -> task(rs), subjectRequestId).stream().findFirst();
+    }
+
+    public List<Task> ofRequest(long requestId) {
+        return jdbc.query("select t.id, t.request_id, r.reference, t.processor, t.subject_request_id, t.status,"
+                + " t.due_at from processor_task t join request r on r.id = t.request_id"
+                + " where t.request_id = ? order by t.id", (rs, n) -> task(rs), requestId);
+    }
+
+    private static Task task(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Task(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                rs.getObject(5, UUID.class), TaskStatus.valueOf(rs.getString(6)), rs.getTimestamp(7).toInstant());
+    }
+
+    /**
+     * The processor reports where it stands ({@code source}: api, callback, poll, mail). Runs in the
+     * caller's transaction; the request row is locked first, so two reports for one request complete
+     * it once.
+     */
+    public Change report(String processor, UUID subjectRequestId, TaskStatus to, String source,
+            Map<String, ?> details) {
+        return report(processor, subjectRequestId, to, source, details, "-");
+    }
+
+    /** @param told what the operator is shown if this report escalates (a refusal's response); never logged */
+    private Change report(String processor, UUID subjectRequestId, TaskStatus to, String source,
+            Map<String, ?> details, String told) {
+        Optional<Task> found = byId(subjectRequestId).filter(t -> t.processor().equals(processor));
+        if (found.isEmpty()) {
+            return Change.NOT_FOUND;
+        }
+        Task t = found.get();
+        jdbc.queryForList("select id from request where id = ? for update", t.requestId());
+        TaskStatus now = TaskStatus.valueOf(jdbc.queryForObject(
+                "select status from processor_task where id = ? for update", String.class, t.id()));
+        if (now == to) {
+            return Change.DUPLICATE;
+        }
+        if (now.isFinal()) {
+            return Change.STALE;
+        }
+        Instant at = clock.instant();
+        Optional<Processor> config = processors.byName(processor);
+        Timestamp nextPoll = config.filter(p -> !p.pollEvery().isZero() && !to.isFinal() && to != TaskStatus.CANCELLED)
+                .map(p -> Timestamp.from(at.plus(p.pollEvery()))).orElse(null);
+        jdbc.update("update processor_task set status = ?, last_change_at = ?, next_poll_at = ? where id = ?",
+                to.name(), Timestamp.from(at), nextPoll, t.id());
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("processor", processor);
+        all.put("subjectRequestId", subjectRequestId.toString());
+        all.put("from", now.name());
+        all.put("to", to.name());
+        all.put("source", source);
+        all.putAll(details);
+        events.append(t.requestId(), "PROCESSOR_" + to.name(), ACTOR, all);
+        LOG.info("Request {}: processor {} is now {} ({})", t.reference(), processor, to, source);
+        if (to == TaskStatus.COMPLETED) {
+            completeIfConfirmed(t.requestId());
+        } else if (to == TaskStatus.CANCELLED || to == TaskStatus.REFUSED) {
+            escalate(t, to == TaskStatus.CANCELLED ? "cancelled the request" : "refused the request", told);
+        }
+        return Change.CHANGED;
+    }
+
+    /** Completes the request when every processor has confirmed; its held final reply is released. */
+    public boolean completeIfConfirmed(long requestId) {
+        Integer open = jdbc.queryForObject("select count(*) from processor_task where request_id = ?"
+                + " and status <> 'COMPLETED'", Integer.class, requestId);
+        if (open == null || open > 0) {
+            return false;
+        }
+        String reference = jdbc.queryForObject("select reference from request where id = ?", String.class, requestId);
+        boolean moved = lifecycle.move(requestId, RequestStatus.AWAITING_PROCESSORS, RequestStatus.COMPLETED,
+                "every processor confirmed", ACTOR);
+        if (moved) {
+            outbox.release("completed:" + reference);
+            LOG.info("Request {}: every processor confirmed; completed, final reply released", reference);
+        }
+        return moved;
+    }
+
+    /**
+     * An operator closes a request that waits for processors, with a reason: the tasks still open are
+     * CLOSED and the final reply goes. Returns false when the request was not waiting for processors.
+     */
+    public boolean close(long requestId, String reason, String actor) {
+        jdbc.queryForList("select id from request where id = ? for update", requestId);
+        String reference = jdbc.queryForObject("select reference from request where id = ?", String.class, requestId);
+        List<String> open = jdbc.queryForList("update processor_task set status = 'CLOSED', last_change_at = now(),"
+                + " next_poll_at = null where request_id = ? and status <> 'COMPLETED' returning processor",
+                String.class, requestId);
+        boolean moved = lifecycle.move(requestId, RequestStatus.AWAITING_PROCESSORS, RequestStatus.COMPLETED,
+                "closed by an operator: " + reason, actor, Map.of("openProcessors", open));
+        if (!moved) {
+            throw new IllegalStateException("request " + reference + " is not waiting for processors: nothing closed");
+        }
+        outbox.release("completed:" + reference);
+        return true;
+    }
+
+    /** The processor's API took the request: OpenDSR waits for its status; a custom API's 2xx confirms. */
+    public Change delivered(Outbox.Item item, int httpStatus, String response) {
+        UUID id = UUID.fromString(item.mail().messageId());
+        Processor p = processors.byName(item.mail().recipient()).orElse(null);
+        TaskStatus to = p != null && p.kind() == Processor.Kind.HTTP ? TaskStatus.COMPLETED : TaskStatus.SENT;
+        return report(item.mail().recipient(), id, to, "api", Map.of("httpStatus", httpStatus));
+    }
+
+    /** The mail to an email processor left (called by the relay after every sent mail; others are ignored). */
+    public void mailSent(Outbox.Item item) {
+        if (item.eventKey() == null || !item.eventKey().startsWith(Outbox.PROCESSOR_KEY_PREFIX)) {
+            return;
+        }
+        String processor = item.eventKey().substring(item.eventKey().lastIndexOf(':') + 1);
+        jdbc.query("select subject_request_id from processor_task where request_id = ? and processor = ?",
+                (rs, n) -> rs.getObject(1, UUID.class), item.requestId(), processor)
+                .forEach(id -> report(processor, id, TaskStatus.SENT, "mail", Map.of()));
+    }
+
+    /** The processor's API refused the request for good: no retry, the operator is told with its answer. */
+    public Change refused(Outbox.Item item, int httpStatus, String response) {
+        return report(item.mail().recipient(), UUID.fromString(item.mail().messageId()), TaskStatus.REFUSED, "api",
+                Map.of("httpStatus", httpStatus), "HTTP " + httpStatus + ": " + ellipsis(response));
+    }
+
+    /**
+     * A mail in a request's thread: when it comes from an email processor's address and carries the id
+     * we sent it (only the processor got that mail), it is that processor's confirmation.
+     */
+    @Override
+    public void onReply(Request r, ParsedMail mail) {
+        if (r.status() != RequestStatus.AWAITING_PROCESSORS) {
+            return;
+        }
+        Optional<Processor> p = processors.byAddress(mail.fromAddress());
+        if (p.isEmpty()) {
+            return;
+        }
+        String text = (mail.subject() + "\n" + mail.newText() + "\n" + mail.quotedText()).toLowerCase(Locale.ROOT);
+        for (Task t : ofRequest(r.id())) {
+            if (t.processor().equals(p.get().name()) && text.contains(t.subjectRequestId().toString())) {
+                report(t.processor(), t.subjectRequestId(), TaskStatus.COMPLETED, "mail",
+                        Map.of("answer", "a reply from the processor's address carrying our id"));
+                return;
+            }
+        }
+        events.append(r.id(), "PROCESSOR_MAIL_UNMATCHED", ACTOR, Map.of("processor", p.get().name(),
+                "why", "the reply does not carry the id of our mail to this processor: an operator reads it"));
+    }
+
+    /** Tasks whose status is asked now (OpenDSR polling), at most {@code limit}. */
+    public List<Task> duePolls(int limit) {
+        return jdbc.query("select t.id, t.request_id, r.reference, t.processor, t.subject_request_id, t.status,"
+                + " t.due_at from processor_task t join request r on r.id = t.request_id"
+                + " where t.next_poll_at <= ? and t.status not in ('COMPLETED', 'REFUSED', 'CLOSED', 'CANCELLED')"
+                + " order by t.next_poll_at limit ?", (rs, n) -> task(rs), Timestamp.from(clock.instant()), limit);
+    }
+
+    /** The poll of this task was answered or failed: asked again after the processor's interval. */
+    public void polled(Task t) {
+        processors.byName(t.processor()).filter(p -> !p.pollEvery().isZero()).ifPresent(p -> jdbc.update(
+                "update processor_task set next_poll_at = ? where id = ? and next_poll_at is not null",
+                Timestamp.from(clock.instant().plus(p.pollEvery())), t.id()));
+    }
+
+    /** Tells the operator of each processor silent past its deadline, once per task. Returns how many. */
+    public int escalateSilent(int limit) {
+        List<Task> late = jdbc.query("select t.id, t.request_id, r.reference, t.processor, t.subject_request_id,"
+                + " t.status, t.due_at from processor_task t join request r on r.id = t.request_id"
+                + " where t.due_at < ? and t.escalated_at is null and t.status not in ('COMPLETED', 'CLOSED')"
+                + " order by t.due_at limit ? for update of t skip locked", (rs, n) -> task(rs),
+                Timestamp.from(clock.instant()), limit);
+        for (Task t : late) {
+            escalate(t, "has not confirmed by its deadline " + t.dueAt(), "last status " + t.status());
+        }
+        return late.size();
+    }
+
+    private void escalate(Task t, String what, String details) {
+        jdbc.update("update processor_task set escalated_at = ? where id = ?", Timestamp.from(clock.instant()), t.id());
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("processor", t.processor());
+        v.put("what", what);
+        v.put("details", details);
+        v.put("subjectRequestId", t.subjectRequestId().toString());
+        OutgoingMail mail = composer.notice("processor-escalation", operator.language(), v, operator.address(),
+                t.reference(), null);
+        outbox.enqueueMail("processor-escalation:" + t.subjectRequestId() + ":" + Integer.toHexString(what.hashCode()),
+                t.requestId(), mail);
+        events.append(t.requestId(), "PROCESSOR_ESCALATED", ACTOR, Map.of("processor", t.processor(), "why", what));
+        LOG.warn("Request {}: processor {} {}. The operator ({}) was told; close the request with"
+                + " `requests close {} --reason ...` once it is settled.", t.reference(), t.processor(), what,
+                operator.address(), t.reference());
+    }
+
+    private static String ellipsis(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= 500 ? s : s.substring(0, 500) + "…";
+    }
+}
