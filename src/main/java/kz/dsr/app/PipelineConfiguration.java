@@ -171,11 +171,9 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 Clock.systemUTC(), Duration.ofSeconds(settings.integer("dsr.flow.executing-lease-seconds", 10)),
                 Duration.ofMinutes(settings.integer("dsr.flow.hold-recheck-minutes", 1))));
         // Processors (payment, analytics): told of each carried-out request; a typo stops the start here.
-        Set<String> categories = new HashSet<>(map.processing().categories().keySet());
-        map.tables().values().forEach(t -> t.columns().values().forEach(c -> categories.add(c.category())));
         String processorsFile = settings.string("dsr.processors.file");
         Processors processors = processorsFile.isBlank() ? new Processors(java.util.List.of())
-                : ProcessorsLoader.load(Path.of(processorsFile), categories, ProcessorsLoader::fromEnvironment)
+                : ProcessorsLoader.load(Path.of(processorsFile), map.categories(), ProcessorsLoader::fromEnvironment)
                         .redirectedTo(settings.string("dsr.processors.redirect-to"));
         ProcessorTasks processorTasks = new ProcessorTasks(jdbc, processors,
                 new Notices(composer, settings.string("dsr.processors.callback-url")), outbox, events, lifecycle,

@@ -98,6 +98,14 @@ public record DataMap(
         return out;
     }
 
+    /** Every data category the map names (columns and the processing section), in map order. */
+    public Set<String> categories() {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        tables.values().forEach(t -> t.columns().values().forEach(c -> out.add(c.category())));
+        out.addAll(processing.categories().keySet());
+        return out;
+    }
+
     /** Every data category an export can contain, in map order. */
     public List<String> exportedCategories() {
         Set<String> out = new java.util.LinkedHashSet<>();

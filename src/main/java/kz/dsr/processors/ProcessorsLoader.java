@@ -304,7 +304,8 @@ public final class ProcessorsLoader {
                 Json.mapper().readTree(PayloadTemplate.render(template, sample));
             } catch (Exception x) {
                 throw yaml.error(e.getValue(), what + ": template " + t + " is not JSON: "
-                        + String.valueOf(x.getMessage()).lines().findFirst().orElse(""));
+                        + String.valueOf(x.getMessage()).lines().findFirst().orElse("")
+                                .replaceAll("\\s*\\(start marker.*|\\s*at \\[Source.*", ""));
             }
             out.put(t, template);
         }

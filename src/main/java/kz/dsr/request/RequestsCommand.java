@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "requests", mixinStandardHelpOptions = true,
         description = "Look at the requests in the store and decide the ones waiting for an operator (NEEDS_REVIEW).",
-        subcommands = {RequestsCommand.ListRequests.class, RequestsCommand.Show.class, RequestsCommand.Approve.class, RequestsCommand.Extend.class,
+        subcommands = {RequestsCommand.ListRequests.class, RequestsCommand.Show.class, RequestsCommand.Approve.class, RequestsCommand.Extend.class, RequestsCommand.Close.class,
             RequestsCommand.Reclassify.class, RequestsCommand.Reject.class})
 public final class RequestsCommand implements Runnable {
 
@@ -77,7 +77,7 @@ public final class RequestsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing subcommand: list, show, approve, reclassify or reject");
+                "Missing subcommand: list, show, approve, reclassify, reject, extend or close");
     }
 
     /** An operator action that cannot be done as asked: nothing is changed (exit 1). */
@@ -129,19 +129,40 @@ public final class RequestsCommand implements Runnable {
          * the application database: a rejection reply does not use it.
          */
         Replies replies() {
+            return new Replies(composer(), outbox(), new InboundStore(jdbc), operator(),
+                    DataMapLoader.load(Path.of(settings.string("dsr.datamap.file"))), zone);
+        }
+
+        /**
+         * The processor tasks as the running pipeline keeps them, for closing a request: the processors file
+         * is not read (closing does not call any processor).
+         */
+        kz.dsr.processors.ProcessorTasks processorTasks() {
+            MailComposer composer = composer();
+            return new kz.dsr.processors.ProcessorTasks(jdbc, new kz.dsr.processors.Processors(List.of()),
+                    new kz.dsr.processors.Notices(composer, ""), outbox(), new EventLog(jdbc),
+                    new Lifecycle(jdbc, new EventLog(jdbc)), composer, operator(), java.time.Clock.systemUTC());
+        }
+
+        private MailComposer composer() {
             Settings s = settings;
-            MailComposer composer = new MailComposer(new Templates(Path.of(s.string("dsr.templates.dir"))),
+            return new MailComposer(new Templates(Path.of(s.string("dsr.templates.dir"))),
                     s.string("dsr.mail.support-address"), s.string("dsr.mail.support-name"),
                     s.string("dsr.mail.message-id-domain"));
-            Outbox outbox = new Outbox(jdbc, new DeadLetters(jdbc), new Outbox.RetryPolicy(
+        }
+
+        private Outbox outbox() {
+            Settings s = settings;
+            return new Outbox(jdbc, new DeadLetters(jdbc), new Outbox.RetryPolicy(
                     s.integer("dsr.outbox.max-attempts", 1),
                     Duration.ofSeconds(s.integer("dsr.outbox.backoff-initial-seconds", 1)),
                     Duration.ofSeconds(s.integer("dsr.outbox.backoff-max-seconds", 1)),
                     Duration.ofSeconds(s.integer("dsr.outbox.lease-seconds", 1))));
-            MailIntake.Operator operator = new MailIntake.Operator(s.string("dsr.operator.address"),
-                    s.string("dsr.operator.language"));
-            return new Replies(composer, outbox, new InboundStore(jdbc), operator,
-                    DataMapLoader.load(Path.of(s.string("dsr.datamap.file"))), zone);
+        }
+
+        private MailIntake.Operator operator() {
+            return new MailIntake.Operator(settings.string("dsr.operator.address"),
+                    settings.string("dsr.operator.language"));
         }
 
         @Override
@@ -352,6 +373,17 @@ public final class RequestsCommand implements Runnable {
             out.printf(fmt, "Due date", r.dueDate() + (HIDDEN.contains(r.status()) ? ""
                     : left < 0 ? " (" + -left + " day(s) overdue)" : " (" + left + " day(s) left)"));
             out.printf(fmt, "Subject ref", orDash(r.subjectRef()));
+            List<Map<String, Object>> tasks = store.jdbc.queryForList("select processor, kind, status, due_at,"
+                    + " subject_request_id from processor_task where request_id = ? order by id", r.id());
+            if (!tasks.isEmpty()) {
+                out.println();
+                out.println("Processors (" + tasks.size() + "):");
+                for (Map<String, Object> t : tasks) {
+                    out.printf("  %-20s %-8s %-12s due %s  id %s%n", t.get("processor"), t.get("kind"), t.get("status"),
+                            TIME.format(((java.sql.Timestamp) t.get("due_at")).toInstant().atZone(store.zone)),
+                            t.get("subject_request_id"));
+                }
+            }
             out.println();
             List<EventLog.Event> timeline = new EventLog(store.jdbc).timeline(r.id());
             out.println("Timeline (" + timeline.size() + " event(s), times in " + store.zone + "):");
@@ -524,6 +556,39 @@ public final class RequestsCommand implements Runnable {
                     r.requester() == null ? "The request has no requester address: no reply was queued."
                             : "The reply to " + mask(r.requester()) + " (in '" + r.language()
                                     + "') is queued in the outbox; the running pipeline sends it.");
+        }
+    }
+
+    @Command(name = "close", mixinStandardHelpOptions = true,
+            description = "A request waiting for its processors (AWAITING_PROCESSORS) is COMPLETED without the"
+                    + " confirmations still missing, with a reason (e.g. the processor confirmed by phone); its final"
+                    + " reply, held until now, is sent by the running pipeline.")
+    static final class Close extends Decision {
+
+        @Override
+        String name() {
+            return "close";
+        }
+
+        @Override
+        String past() {
+            return "closed";
+        }
+
+        @Override
+        void run(Store store, PrintStream out) {
+            kz.dsr.processors.ProcessorTasks tasks = store.processorTasks();
+            Row r = store.transaction.execute(tx -> {
+                Row row = find(store.jdbc, reference, true).orElseThrow(() -> unknown(reference));
+                if (row.status() != RequestStatus.AWAITING_PROCESSORS) {
+                    throw new Refused(row.reference() + " is " + row.status() + ", not AWAITING_PROCESSORS: only a"
+                            + " request waiting for its processors can be closed");
+                }
+                tasks.close(row.id(), reason.strip(), actor());
+                return row;
+            });
+            out.printf("%s closed by %s: AWAITING_PROCESSORS → COMPLETED (%s). The final reply is released; the"
+                    + " running pipeline sends it.%n", r.reference(), actor(), reason.strip());
         }
     }
 

@@ -1,0 +1,111 @@
+package kz.dsr.processors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import kz.dsr.datamap.DataMapLoader;
+import kz.dsr.request.RequestType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped processors files load against their data maps; every mistake names the file and the line. */
+class ProcessorsFileTest {
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef-test";
+    private static final Map<String, String> ENV = Map.of(
+            "DSR_PROCESSOR_PAYBOX_TOKEN", "t", "DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET", SECRET,
+            "DSR_PROCESSOR_APPMETRICA_SECRET", SECRET, "DSR_PROCESSOR_CLOUDPAY_USER", "u",
+            "DSR_PROCESSOR_CLOUDPAY_PASSWORD", "p", "DSR_PROCESSOR_FIREBASE_TOKEN", "t", "DSR_X", SECRET);
+
+    @TempDir
+    Path dir;
+
+    private static Set<String> categories(String map) {
+        return DataMapLoader.load(Path.of(map)).categories();
+    }
+
+    @Test
+    void theShippedFilesLoadAgainstTheirDataMaps() {
+        Processors inService = ProcessorsLoader.load(Path.of("config/processors.yaml"),
+                categories("config/datamap.yaml"), ENV::get);
+        assertEquals(2, inService.all().size());
+        assertEquals(Processor.Kind.OPENDSR, inService.byName("paybox").orElseThrow().kind());
+        assertTrue(inService.byCallbackDomain("PRIVACY.paybox.example").isPresent());
+        assertEquals(2, inService.receiving(RequestType.ERASURE, Set.of()).size());
+        assertEquals(0, inService.receiving(RequestType.ACCESS, Set.of()).size());
+
+        Processors inji = ProcessorsLoader.load(Path.of("config/processors-inji.yaml"),
+                categories("config/datamap-inji.yaml"), ENV::get);
+        assertEquals(3, inji.all().size());
+        assertTrue(inji.byAddress("Privacy@Courier-Partner.example").isPresent());
+        // A correction reaches only the processors holding the corrected field's category.
+        assertEquals(1, inji.receiving(RequestType.RECTIFICATION, Set.of("location.address")).size());
+        assertEquals(0, inji.receiving(RequestType.RECTIFICATION, Set.of("identity.name")).size());
+    }
+
+    @Test
+    void aMissingFileMeansNoProcessors() {
+        assertTrue(ProcessorsLoader.load(dir.resolve("none.yaml"), Set.of(), ENV::get).all().isEmpty());
+    }
+
+    private String error(String yaml) throws IOException {
+        Path file = dir.resolve("processors.yaml");
+        Files.writeString(file, yaml);
+        return assertThrows(IllegalArgumentException.class,
+                () -> ProcessorsLoader.load(file, Set.of("contact.email", "contact.phone", "payment"), ENV::get))
+                .getMessage();
+    }
+
+    private static final String HEAD = "processors:\n  - name: pay\n";
+    private static final String OPENDSR = "    kind: opendsr\n    types: [ERASURE]\n    confirm-within-days: 5\n"
+            + "    identities:\n      - { from: email }\n    url: http://127.0.0.1:1/o\n";
+
+    @Test
+    void mistakesNameTheFileAndTheLine() throws IOException {
+        String typo = error(HEAD + OPENDSR + "    poll-minuts: 5\n");
+        assertTrue(typo.contains("processors.yaml, line 9") && typo.contains("did you mean 'poll-minutes'"), typo);
+
+        String noWay = error(HEAD + OPENDSR);
+        assertTrue(noWay.contains("line 2") && noWay.contains("needs a way to confirm"), noWay);
+
+        String rect = error(HEAD + OPENDSR.replace("[ERASURE]", "[ERASURE, RECTIFICATION]") + "    poll-minutes: 5\n");
+        assertTrue(rect.contains("line 4") && rect.contains("OpenDSR carries only erasure and access"), rect);
+
+        String category = error(HEAD + OPENDSR + "    poll-minutes: 5\n    categories: [paymnet]\n");
+        assertTrue(category.contains("line 10") && category.contains("did you mean 'payment'"), category);
+
+        String env = error(HEAD + OPENDSR + "    poll-minutes: 5\n    auth: { scheme: bearer, token-env: DSR_NOT_SET }\n");
+        assertTrue(env.contains("line 10") && env.contains("DSR_NOT_SET") && env.contains("is not set"), env);
+
+        String literal = error(HEAD + OPENDSR + "    poll-minutes: 5\n    auth: { scheme: bearer, token-env: abc123 }\n");
+        assertTrue(literal.contains("never written in config files"), literal);
+
+        String shortSecret = error(HEAD + OPENDSR + "    callback: { domain: pay.example, secret-env: DSR_PROCESSOR_PAYBOX_TOKEN }\n");
+        assertTrue(shortSecret.contains("shorter than 32 bytes"), shortSecret);
+
+        String json = error(HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
+                + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    templates:\n"
+                + "      ERASURE: '{\"user\": \"${subject}\"'\n");
+        assertTrue(json.contains("line 10") && json.contains("is not JSON"), json);
+
+        String placeholder = error(HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
+                + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    templates:\n"
+                + "      ERASURE: '{\"user\": \"${emial}\"}'\n");
+        assertTrue(placeholder.contains("${emial}") && placeholder.contains("did you mean 'email'"), placeholder);
+
+        String twice = error(HEAD + OPENDSR + "    poll-minutes: 5\n  - name: pay\n" + OPENDSR + "    poll-minutes: 5\n");
+        assertTrue(twice.contains("line 10") && twice.contains("a second processor named 'pay'"), twice);
+    }
+
+    @Test
+    void customTemplatesEscapeValues() {
+        String body = PayloadTemplate.render("{\"user\": \"${email}\"}", Map.of("email", "a\"}, \"admin\": true, \"x\": \"@b.kz"));
+        assertEquals("{\"user\": \"a\\\"}, \\\"admin\\\": true, \\\"x\\\": \\\"@b.kz\"}", body);
+    }
+}
