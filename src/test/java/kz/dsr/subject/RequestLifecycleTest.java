@@ -30,7 +30,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the registered address, the person sends it back, the request is carried out, and the right
  * replies come out — for each request type — and a forged sender gets nowhere.
  */
-class RequestLifecycleTest {
+public class RequestLifecycleTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Pattern CODE = Pattern.compile("(?<![\\d-])(\\d{6})(?![\\d-])");
@@ -73,7 +73,8 @@ class RequestLifecycleTest {
         }
     }
 
-    static String text(Part p) {
+    /** The text of a mail, all parts. */
+    public static String text(Part p) {
         try {
             Object c = p.getContent();
             if (c instanceof String s) {
