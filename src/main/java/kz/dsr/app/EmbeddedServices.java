@@ -165,7 +165,18 @@ public final class EmbeddedServices implements AutoCloseable {
         p.put("dsr.export.dir", "target/exports");
         // No processors unless a test or the demo names its own file (the samples call real providers' URLs).
         p.put("dsr.processors.file", "");
+        // The callback endpoint's HTTP server on a free port: tests run pipelines side by side, and the
+        // demo must not need 8080 to be free.
+        p.put("camel.server.port", String.valueOf(freePortOrFail()));
         return p;
+    }
+
+    private static int freePortOrFail() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free local port for the HTTP server: " + e.getMessage(), e);
+        }
     }
 
     private static int freePort() throws IOException {

@@ -184,6 +184,13 @@ public final class PipelineConfiguration implements CamelConfiguration {
                     .map(p -> p.name() + " (" + p.kind().name().toLowerCase(Locale.ROOT) + ")").toList());
         }
         // (Processor beans of the relay, the callback endpoint and the follow-up timer are bound below them.)
+        // Callbacks and polls report in their own short transactions, outside any route's: a poll's HTTP
+        // call must not hold a store connection.
+        org.springframework.transaction.support.TransactionTemplate reportTransaction =
+                new org.springframework.transaction.support.TransactionTemplate(transactions);
+        registry.bind("processorCallbacks", new kz.dsr.processors.ProcessorCallbacks(processorTasks,
+                reportTransaction, settings.integer("camel.server.max-body-size", 1024)));
+        registry.bind("processorPolls", new kz.dsr.processors.ProcessorPolls(processorTasks, reportTransaction));
         registry.bind("requestExecution", new RequestExecution(actions, requestStore, events, lifecycle, replies,
                 subjects, Path.of(settings.string("dsr.export.dir")), processorTasks, map));
         registry.bind("smsGateway", new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),

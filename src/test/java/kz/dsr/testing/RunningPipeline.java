@@ -109,6 +109,11 @@ public final class RunningPipeline implements AutoCloseable {
         return settings;
     }
 
+    /** Port of the pipeline's HTTP server (POST /opendsr/callback), free and its own. */
+    public int httpPort() {
+        return Integer.parseInt(settings.get("camel.server.port"));
+    }
+
     public CamelContext context() {
         return main.getCamelContext();
     }

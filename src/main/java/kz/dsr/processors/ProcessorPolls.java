@@ -1,0 +1,135 @@
+package kz.dsr.processors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import kz.dsr.store.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * The follow-up of processors that do not call back (or whose callbacks got lost): each task whose poll
+ * is due is asked {@code GET {url}/requests/{subject_request_id}} (OpenDSR status), and what the
+ * processor answers is reported like a callback. Then each processor silent past its deadline is
+ * escalated to the operator, once.
+ *
+ * <p>The HTTP calls run outside any store transaction (a slow processor must not hold a connection or
+ * locks); each report is its own short transaction. A failed poll is logged and asked again at the
+ * processor's next interval: nothing is lost, the deadline escalation still catches a processor that
+ * never answers.
+ */
+public final class ProcessorPolls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorPolls.class);
+    /** An OpenDSR status answer is a few hundred bytes; anything far larger is not one. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+    /** What one run did, for the route's log line. */
+    public record Run(int asked, int changed, int failed, int escalated) {
+        @Override
+        public String toString() {
+            return asked + " status poll(s), " + changed + " change(s), " + failed + " failure(s), " + escalated
+                    + " escalation(s)";
+        }
+    }
+
+    private final ProcessorTasks tasks;
+    private final TransactionOperations transaction;
+    /** One client per connect timeout: java.net.http sets that per client, not per request. */
+    private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+
+    public ProcessorPolls(ProcessorTasks tasks, TransactionOperations transaction) {
+        this.tasks = tasks;
+        this.transaction = transaction;
+    }
+
+    public Run run(int batch) {
+        List<ProcessorTasks.Task> due = transaction.execute(s -> tasks.duePolls(batch));
+        int changed = 0;
+        int failed = 0;
+        for (ProcessorTasks.Task t : due) {
+            try {
+                if (poll(t) == ProcessorTasks.Change.CHANGED) {
+                    changed++;
+                }
+            } catch (IOException | RuntimeException e) {
+                failed++;
+                LOG.warn("Request {}: the status poll of processor {} failed: {}. It is asked again at its next"
+                        + " interval; if this repeats, check the processor's url and auth in the processors file.",
+                        t.reference(), t.processor(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Run(due.size(), changed, failed, 0);
+            } finally {
+                transaction.executeWithoutResult(s -> tasks.polled(t));
+            }
+        }
+        int escalated = transaction.execute(s -> tasks.escalateSilent(batch));
+        return new Run(due.size(), changed, failed, escalated);
+    }
+
+    private ProcessorTasks.Change poll(ProcessorTasks.Task t) throws IOException, InterruptedException {
+        Optional<Processor.Http> config = tasks.processors().byName(t.processor()).flatMap(Processor::http);
+        if (config.isEmpty()) {
+            throw new IOException("processor " + t.processor() + " is no longer in the processors file (or has no"
+                    + " url): its status cannot be asked");
+        }
+        Processor.Http h = config.get();
+        URI url = URI.create(h.url().toString().replaceAll("/+$", "") + "/requests/" + t.subjectRequestId());
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(h.responseTimeout())
+                .header("Accept", "application/json").GET();
+        authenticate(request, h.auth(), new byte[0]);
+        HttpResponse<InputStream> response = withConnectTimeout(h).send(request.build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readNBytes(MAX_ANSWER_BYTES + 1);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("GET " + url.getPath() + " answered HTTP " + response.statusCode());
+        }
+        if (body.length > MAX_ANSWER_BYTES) {
+            throw new IOException("the status answer is larger than " + MAX_ANSWER_BYTES + " bytes");
+        }
+        JsonNode json = Json.mapper().readTree(body);
+        String status = json == null || json.get("request_status") == null ? null
+                : json.get("request_status").asText();
+        TaskStatus to = TaskStatus.fromOpenDsr(status).orElseThrow(() -> new IOException(
+                "the status answer has no known request_status (pending, in_progress, completed, cancelled): '"
+                        + ProcessorCallbacks.cut(status) + "'"));
+        Map<String, Object> details = json.hasNonNull("expected_completion_time")
+                ? Map.of("expectedCompletionTime", ProcessorCallbacks.cut(json.get("expected_completion_time").asText()))
+                : Map.of();
+        return transaction.execute(s -> tasks.report(t.processor(), t.subjectRequestId(), to, "poll", details));
+    }
+
+    private HttpClient withConnectTimeout(Processor.Http h) {
+        // Processors are few, so are their distinct timeouts. A redirect is not followed: the
+        // credentials must not go to another host.
+        return clients.computeIfAbsent(h.connectTimeout(), d -> HttpClient.newBuilder().connectTimeout(d)
+                .followRedirects(HttpClient.Redirect.NEVER).build());
+    }
+
+    /** Our call's credentials as the processors file says; for hmac, the signature of {@code body}. */
+    static void authenticate(HttpRequest.Builder request, Processor.Auth auth, byte[] body) {
+        switch (auth.scheme()) {
+            case NONE -> { }
+            case BEARER -> request.header("Authorization", "Bearer " + auth.token());
+            case BASIC -> request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
+            case HMAC -> request.header(auth.header(), Signatures.sign(auth.token(), body));
+        }
+    }
+}
