@@ -19,7 +19,10 @@ import kz.dsr.execute.DataActions;
 import kz.dsr.execute.KeyedHash;
 import kz.dsr.execute.RequestExecution;
 import kz.dsr.notify.Replies;
+import kz.dsr.processors.CircuitBreakers;
 import kz.dsr.processors.Notices;
+import kz.dsr.processors.ProcessorClient;
+import kz.dsr.processors.ProcessorDelivery;
 import kz.dsr.processors.ProcessorTasks;
 import kz.dsr.processors.Processors;
 import kz.dsr.processors.ProcessorsLoader;
@@ -191,6 +194,11 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("processorCallbacks", new kz.dsr.processors.ProcessorCallbacks(processorTasks,
                 reportTransaction, settings.integer("camel.server.max-body-size", 1024)));
         registry.bind("processorPolls", new kz.dsr.processors.ProcessorPolls(processorTasks, reportTransaction));
+        // The relay's calls to processors' APIs, each processor behind its own circuit breaker.
+        registry.bind("processorDelivery", new ProcessorDelivery(new ProcessorClient(processors, processorTasks, outbox),
+                new CircuitBreakers(settings.integer("dsr.processors.breaker.failures", 1),
+                        Duration.ofSeconds(settings.integer("dsr.processors.breaker.open-seconds", 1)), clock),
+                outbox));
         registry.bind("requestExecution", new RequestExecution(actions, requestStore, events, lifecycle, replies,
                 subjects, Path.of(settings.string("dsr.export.dir")), processorTasks, map));
         registry.bind("smsGateway", new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),
