@@ -198,7 +198,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("processorDelivery", new ProcessorDelivery(new ProcessorClient(processors, processorTasks, outbox),
                 new CircuitBreakers(settings.integer("dsr.processors.breaker.failures", 1),
                         Duration.ofSeconds(settings.integer("dsr.processors.breaker.open-seconds", 1)), clock),
-                outbox));
+                outbox, processorTasks));
         registry.bind("requestExecution", new RequestExecution(actions, requestStore, events, lifecycle, replies,
                 subjects, Path.of(settings.string("dsr.export.dir")), processorTasks, map));
         registry.bind("smsGateway", new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),

@@ -17,8 +17,10 @@ public final class ProcessorDelivery {
     private final ProcessorClient client;
     private final CircuitBreakers breakers;
     private final Outbox outbox;
+    private final ProcessorTasks tasks;
 
-    public ProcessorDelivery(ProcessorClient client, CircuitBreakers breakers, Outbox outbox) {
+    public ProcessorDelivery(ProcessorClient client, CircuitBreakers breakers, Outbox outbox, ProcessorTasks tasks) {
+        this.tasks = tasks;
         this.client = client;
         this.breakers = breakers;
         this.outbox = outbox;
@@ -52,7 +54,11 @@ public final class ProcessorDelivery {
         DeliveryFailure failure = find(error);
         if (failure == null || failure.next() == DeliveryFailure.Next.RETRY) {
             // A retryable answer, or something unforeseen (the store?): tried again with backoff.
-            outbox.attemptFailed(item, failure != null ? failure : error);
+            if (outbox.attemptFailed(item, failure != null ? failure : error)) {
+                // Every attempt used: the operator hears of it now, not only when the processor's deadline passes.
+                tasks.undeliverable(item, kz.dsr.store.ErrorText.forLog(kz.dsr.store.ErrorText.full(
+                        failure != null ? failure : error)));
+            }
         } else if (failure.next() == DeliveryFailure.Next.POSTPONE) {
             outbox.postpone(item, failure.postponeSeconds(), failure.getMessage());
             LOG.debug("Outbox message {} postponed {} s: circuit of {} open", item.id(), failure.postponeSeconds(),

@@ -251,6 +251,15 @@ public final class ProcessorTasks implements ThreadReplies {
     }
 
     /**
+     * Every attempt to reach the processor failed (the outbox gave the message up): the operator is told
+     * now. The task stays as it is; resending (the outbox row back to PENDING) or closing the request is theirs.
+     */
+    public void undeliverable(Outbox.Item item, String reason) {
+        byId(UUID.fromString(item.mail().messageId())).ifPresent(t -> escalate(t,
+                "could not be reached: the call was given up after " + item.attempt() + " attempts", reason));
+    }
+
+    /**
      * A mail in a request's thread: when it comes from an email processor's address and carries the id
      * we sent it (only the processor got that mail), it is that processor's confirmation.
      */

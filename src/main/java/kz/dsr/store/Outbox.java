@@ -124,23 +124,26 @@ public final class Outbox {
 
     /**
      * Schedules the next attempt with exponential backoff and jitter, or gives up after the last
-     * attempt: the message is marked FAILED and a dead letter tells the operator.
+     * attempt: the message is marked FAILED and a dead letter tells the operator. Returns whether it gave up.
      */
-    public void attemptFailed(Item item, Throwable error) {
+    public boolean attemptFailed(Item item, Throwable error) {
         String reason = ErrorText.full(error);
         if (item.attempt() >= retry.maxAttempts()) {
             jdbc.update("update outbox set status = 'FAILED', last_error = ? where id = ?", reason, item.id());
             deadLetters.record("outbox", "outbox:" + item.id(), reason, null);
-            LOG.error("Outbox message {} (request {}) given up after {} attempts: {}. It is in dsr.dead_letter; "
-                    + "fix the cause (SMTP settings?) and set its status back to PENDING to resend.",
-                    item.id(), item.mail().reference(), item.attempt(), ErrorText.forLog(reason));
-            return;
+            LOG.error("Outbox message {} (request {}, {}) given up after {} attempts: {}. It is in dsr.dead_letter;"
+                    + " fix the cause ({}) and set its status back to PENDING to resend.",
+                    item.id(), item.mail().reference(), item.channel(), item.attempt(), ErrorText.forLog(reason),
+                    item.isHttp() ? "the processor's URL, auth or availability" : item.isSms()
+                            ? "the SMS gateway settings" : "the SMTP settings");
+            return true;
         }
         long delay = backoffSeconds(item.attempt());
         jdbc.update("update outbox set status = 'PENDING', last_error = ?, "
                 + "next_attempt_at = now() + make_interval(secs => ?) where id = ?", reason, delay, item.id());
         LOG.warn("Outbox message {} (request {}) attempt {} failed: {}. Next attempt in {} s.",
                 item.id(), item.mail().reference(), item.attempt(), ErrorText.forLog(reason), delay);
+        return false;
     }
 
     /**

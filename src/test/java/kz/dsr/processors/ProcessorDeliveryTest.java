@@ -189,6 +189,26 @@ class ProcessorDeliveryTest {
     }
 
     @Test
+    void aProcessorUnreachableAfterEveryAttemptIsGivenUpAndTheOperatorIsToldAtOnce() throws Exception {
+        paybox.failNext(5, 503);
+        Map<String, String> settings = new java.util.HashMap<>(withPaybox(1000));
+        settings.put("dsr.outbox.max-attempts", "2");
+        settings.put("dsr.processors.breaker.failures", "10");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            Request r = tell(pipeline);
+            await("the outbox row is given up", WAIT, () -> outboxStatus(pipeline, r).equals("FAILED"));
+            await("the operator is mailed", WAIT, () -> pipeline.received(OPERATOR).size() == 1);
+            assertEquals(2, paybox.calls().size());
+            assertEquals("QUEUED", pipeline.store().queryForObject("select status from processor_task where request_id = ?",
+                    String.class, r.id()), "not confirmed, not refused: it never answered");
+            String text = (String) pipeline.received(OPERATOR).get(0).getContent();
+            assertTrue(text.contains("could not be reached") && text.contains("503"), text);
+            assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
+                    + " 'PROCESSOR_ESCALATED'", r.id()));
+        }
+    }
+
+    @Test
     void aCustomApiIsCalledWithItsTemplateAndHmacSignatureAndItsAnswerConfirms() throws Exception {
         System.setProperty("DSR_TEST_METRIKA_SECRET", "metrika-secret");
         String yaml = """
