@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import kz.dsr.processors.LocalProcessor;
+import kz.dsr.processors.ProcessorsLoader;
 import org.apache.camel.main.Main;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
@@ -43,12 +45,14 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("dsr-demo-");
         out.println("Starting embedded PostgreSQL and mail server (files under " + work + ") ...");
-        try (EmbeddedServices servers = EmbeddedServices.start(work)) {
+        try (EmbeddedServices servers = EmbeddedServices.start(work);
+                LocalProcessor processors = LocalProcessor.start()) {
             String storeUrl = servers.newDatabase("dsr_demo");
             Map<String, String> settings = new HashMap<>(servers.pipelineSettings(storeUrl));
             settings.put("dsr.mail.poll-delay-ms", "500");
             settings.put("dsr.outbox.poll-ms", "300");
             settings.put("dsr.flow.poll-ms", "300");
+            tellTheLocalProcessor(settings, processors);
             JdbcTemplate store = servers.storeJdbc(storeUrl);
 
             List<byte[]> samples = samples();
@@ -86,6 +90,26 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * inService's processors (config/processors.yaml: paybox over OpenDSR, appmetrica's own API) played
+     * by one local receiver: every call goes there (dsr.processors.redirect-to), and it confirms paybox's
+     * requests by a signed callback to our /opendsr/callback. The secrets are made up for this run.
+     */
+    private void tellTheLocalProcessor(Map<String, String> settings, LocalProcessor processors) {
+        for (String name : List.of("DSR_PROCESSOR_PAYBOX_TOKEN", "DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET",
+                "DSR_PROCESSOR_APPMETRICA_SECRET")) {
+            if (ProcessorsLoader.fromEnvironment(name) == null) {
+                System.setProperty(name, "demo-only-" + java.util.UUID.randomUUID() + java.util.UUID.randomUUID());
+            }
+        }
+        String callback = "http://127.0.0.1:" + settings.get("camel.server.port") + "/opendsr/callback";
+        settings.put("dsr.processors.file", "config/processors.yaml");
+        settings.put("dsr.processors.redirect-to", processors.openDsrBase().resolve("/").toString());
+        settings.put("dsr.processors.callback-url", callback);
+        processors.callbackTo(java.net.URI.create(callback), "privacy.paybox.example",
+                ProcessorsLoader.fromEnvironment("DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET"));
     }
 
     private void printReport(JdbcTemplate store, EmbeddedServices servers, String storeUrl, int replies) {

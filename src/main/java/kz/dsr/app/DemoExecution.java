@@ -65,6 +65,7 @@ final class DemoExecution {
             out.println();
             out.println(ref + "  " + holder + ": code sent to the registered address; the person replies with it");
             servers.deliverToSupport(reply(holder, ref, code));
+            // COMPLETED only once every processor confirmed (AWAITING_PROCESSORS until then).
             waitFor(timeout, () -> List.of("COMPLETED", "ON_HOLD", "FAILED", "REJECTED").contains(status(store, id)));
             out.println(ref + "  →  " + status(store, id) + "   timeline: " + String.join(" → ", store.queryForList(
                     "select substr(kind, 8) from request_event where request_id = ? and kind like 'STATUS_%' order by id",
@@ -83,6 +84,30 @@ final class DemoExecution {
             if (!tables.isEmpty()) {
                 PlanCommand.print(out, tables);
             }
+            printProcessors(store, id);
+        }
+    }
+
+    /** Each processor's way: told, what its API answered, how it confirmed. */
+    private void printProcessors(JdbcTemplate store, long id) throws Exception {
+        List<String> names = store.queryForList("select processor || ' (' || lower(kind) || ')' from processor_task"
+                + " where request_id = ? order by id", String.class, id);
+        if (names.isEmpty()) {
+            return;
+        }
+        out.println("  processors told (config/processors.yaml; played by a local receiver):");
+        for (java.util.Map<String, Object> t : store.queryForList("select processor, kind, status from processor_task"
+                + " where request_id = ? order by id", id)) {
+            List<String> steps = new ArrayList<>();
+            for (String details : store.queryForList("select details from request_event where request_id = ? and kind"
+                    + " like 'PROCESSOR_%' order by id", String.class, id)) {
+                JsonNode d = Json.mapper().readTree(details);
+                if (d.path("processor").asText().equals(t.get("processor"))) {
+                    steps.add(d.has("to") ? d.get("to").asText() + " (" + d.path("source").asText()
+                            + (d.has("httpStatus") ? " " + d.get("httpStatus").asText() : "") + ")" : "told");
+                }
+            }
+            out.printf("    %-12s %-8s %s%n", t.get("processor"), t.get("kind"), String.join(" → ", steps));
         }
     }
 

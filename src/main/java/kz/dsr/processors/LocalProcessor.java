@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code POST /opendsr/requests}: an OpenDSR request, idempotent by subject_request_id;</li>
  * <li>{@code GET /opendsr/requests/{id}}: its status (pending, in_progress, completed, cancelled);</li>
- * <li>{@code POST|PUT|DELETE /custom}: any JSON, idempotent by the Idempotency-Key header.</li>
+ * <li>{@code POST|PUT|DELETE} on any other path ({@link #customEndpoint()} names one): a custom API taking
+ * any JSON, idempotent by the Idempotency-Key header.</li>
  * </ul>
  */
 public final class LocalProcessor implements Closeable {
@@ -87,7 +88,8 @@ public final class LocalProcessor implements Closeable {
             LocalProcessor p = new LocalProcessor(server);
             server.setExecutor(p.threads);
             server.createContext(OPENDSR, p::handle);
-            server.createContext(CUSTOM, p::handle);
+            // Any other path is a custom API endpoint: the shipped samples' paths work when redirected here.
+            server.createContext("/", p::handle);
             server.start();
             return p;
         } catch (IOException e) {
@@ -211,7 +213,7 @@ public final class LocalProcessor implements Closeable {
                                 "api_version", Notices.OPENDSR_API_VERSION)));
             }
         }
-        if (path.equals(CUSTOM) && List.of("POST", "PUT", "DELETE").contains(method)) {
+        if (!path.startsWith(OPENDSR + "/") && List.of("POST", "PUT", "DELETE").contains(method)) {
             String key = headers.get("idempotency-key");
             if (key == null || key.isBlank() || parse(body) == null) {
                 return new Answer(400, "{\"error\": \"a JSON body and an Idempotency-Key header are required\"}");
