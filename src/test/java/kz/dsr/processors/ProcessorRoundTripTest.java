@@ -1,0 +1,99 @@
+package kz.dsr.processors;
+
+import static kz.dsr.testing.RunningPipeline.await;
+import static kz.dsr.testing.TestMail.mail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import kz.dsr.subject.RequestLifecycleTest;
+import kz.dsr.testing.RunningPipeline;
+import kz.dsr.testing.TestMail;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole round trip as the demo shows it, in the real pipeline: an erasure mail is carried out, the
+ * payment processor is told over OpenDSR and confirms by a signed callback to /opendsr/callback, the
+ * analytics provider's own API confirms by its answer, and only then is the request COMPLETED and the
+ * person told.
+ */
+class ProcessorRoundTripTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final String SECRET = "round-trip-callback-secret-0123456789abcdef";
+
+    @Test
+    void anErasureIsCompletedOnceBothProcessorsConfirmed() throws Exception {
+        System.setProperty("DSR_TEST_ROUND_TRIP_CALLBACK", SECRET);
+        try (LocalProcessor processors = LocalProcessor.start()) {
+            Path file = Files.createDirectories(Path.of("target", "processor-round-trip")).resolve("processors.yaml");
+            Files.writeString(file, """
+                    processors:
+                      - name: paybox
+                        kind: opendsr
+                        types: [ERASURE]
+                        categories: [finance]
+                        confirm-within-days: 10
+                        identities:
+                          - { from: email, type: email, format: sha256 }
+                          - { from: phone, type: phone_number, format: raw }
+                        url: %s
+                        callback: { domain: paybox.test, secret-env: DSR_TEST_ROUND_TRIP_CALLBACK }
+                      - name: metrika
+                        kind: http
+                        types: [ERASURE, CONSENT_WITHDRAWAL]
+                        confirm-within-days: 10
+                        identities:
+                          - { from: subject, type: user_id }
+                        url: %s
+                        templates:
+                          ERASURE: '{"user_id": "${subject}", "request_id": "${subject_request_id}"}'
+                          CONSENT_WITHDRAWAL: '{"user_id": "${subject}", "stop": true}'
+                    """.formatted(processors.openDsrBase(), processors.customEndpoint()));
+            try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of("dsr.flow.poll-ms", "200",
+                    "dsr.processors.file", file.toString(), "dsr.verification.tier.ERASURE", "sender"))) {
+                URI callback = URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/opendsr/callback");
+                pipeline.settings().put("dsr.processors.callback-url", callback.toString());
+                processors.callbackTo(callback, "paybox.test", SECRET);
+                pipeline.startCamel();
+
+                String requester = "aigerim.nurlanova@example.kz";
+                TestMail m = mail().from(requester).subject("Удаление аккаунта")
+                        .body("Здравствуйте! Прошу удалить мой аккаунт и все мои персональные данные.");
+                pipeline.deliver(m.bytes());
+                await("the request", WAIT, () -> pipeline.count("select count(*) from inbound_message where"
+                        + " message_key = ? and request_id is not null", m.messageId()) == 1);
+                long id = pipeline.store().queryForObject("select request_id from inbound_message where message_key = ?",
+                        Long.class, m.messageId());
+                String ref = pipeline.store().queryForObject("select reference from request where id = ?", String.class, id);
+                await("the request completed", WAIT, () -> "COMPLETED".equals(pipeline.store().queryForObject(
+                        "select status from request where id = ?", String.class, id)));
+                await("the final reply", WAIT, () -> pipeline.received(requester).stream()
+                        .map(RequestLifecycleTest::text).anyMatch(t -> t.contains("запрос " + ref + " выполнен")));
+
+                List<String> steps = pipeline.store().queryForList("select kind || ':' || coalesce(details::json->>'processor',"
+                        + " '') || ':' || coalesce(details::json->>'source', '') from request_event where request_id = ?"
+                        + " and (kind like 'PROCESSOR_%' or kind in ('STATUS_AWAITING_PROCESSORS', 'STATUS_COMPLETED'))"
+                        + " order by id", String.class, id);
+                assertEquals(List.of("PROCESSOR_TOLD:paybox:", "PROCESSOR_TOLD:metrika:", "STATUS_AWAITING_PROCESSORS::"),
+                        steps.subList(0, 3));
+                assertTrue(steps.contains("PROCESSOR_SENT:paybox:api") && steps.contains("PROCESSOR_COMPLETED:paybox:callback")
+                        && steps.contains("PROCESSOR_COMPLETED:metrika:api"), steps.toString());
+                assertEquals("STATUS_COMPLETED::", steps.get(steps.size() - 1), "completed after both confirmed: " + steps);
+
+                // What the processors got: paybox the hashed e-mail and the registered phone, metrika our user id.
+                String told = processors.accepted().stream().filter(a -> a.body().contains("subject_identities"))
+                        .findFirst().orElseThrow().body();
+                assertTrue(told.contains(SubjectIdentities.sha256(requester)) && told.contains("+7") && !told.contains(requester)
+                        && told.contains(callback.toString()), told);
+                assertTrue(processors.accepted().stream().anyMatch(a -> a.body().contains("\"user_id\": \"1\"")),
+                        processors.accepted().toString());
+            }
+        }
+    }
+}
