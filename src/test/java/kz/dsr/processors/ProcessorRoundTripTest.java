@@ -65,14 +65,9 @@ class ProcessorRoundTripTest {
                 String requester = "aigerim.nurlanova@example.kz";
                 TestMail m = mail().from(requester).subject("Удаление аккаунта")
                         .body("Здравствуйте! Прошу удалить мой аккаунт и все мои персональные данные.");
-                pipeline.deliver(m.bytes());
-                await("the request", WAIT, () -> pipeline.count("select count(*) from inbound_message where"
-                        + " message_key = ? and request_id is not null", m.messageId()) == 1);
-                long id = pipeline.store().queryForObject("select request_id from inbound_message where message_key = ?",
-                        Long.class, m.messageId());
-                String ref = pipeline.store().queryForObject("select reference from request where id = ?", String.class, id);
-                await("the request completed", WAIT, () -> "COMPLETED".equals(pipeline.store().queryForObject(
-                        "select status from request where id = ?", String.class, id)));
+                long id = pipeline.requestOf(m, WAIT);
+                String ref = pipeline.reference(id);
+                pipeline.awaitStatus(id, "COMPLETED", WAIT);
                 await("the final reply", WAIT, () -> pipeline.received(requester).stream()
                         .map(RequestLifecycleTest::text).anyMatch(t -> t.contains("запрос " + ref + " выполнен")));
 

@@ -49,28 +49,19 @@ public class RequestLifecycleTest {
     }
 
     private static long requestOf(TestMail m) {
-        pipeline.deliver(m.bytes());
-        await("request for " + m.messageId(), WAIT, () -> pipeline.count("select count(*) from inbound_message where"
-                + " message_key = ? and request_id is not null", m.messageId()) == 1);
-        return pipeline.store().queryForObject("select request_id from inbound_message where message_key = ?",
-                Long.class, m.messageId());
+        return pipeline.requestOf(m, WAIT);
     }
 
     private static String status(long id) {
-        return pipeline.store().queryForObject("select status from request where id = ?", String.class, id);
+        return pipeline.status(id);
     }
 
     private static String reference(long id) {
-        return pipeline.store().queryForObject("select reference from request where id = ?", String.class, id);
+        return pipeline.reference(id);
     }
 
     private static void awaitStatus(long id, String want) {
-        try {
-            await("request " + id + " to be " + want, WAIT, () -> want.equals(status(id)));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; timeline: " + pipeline.store().queryForList(
-                    "select kind || ' ' || details from request_event where request_id = ? order by id", String.class, id), e);
-        }
+        pipeline.awaitStatus(id, want, WAIT);
     }
 
     /** The text of a mail, all parts. */

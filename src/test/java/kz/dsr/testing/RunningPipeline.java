@@ -185,6 +185,33 @@ public final class RunningPipeline implements AutoCloseable {
     }
 
     /** Waits until the condition holds; fails the test with the description after the timeout. */
+    /** Delivers the mail and waits until it opened (or joined) a request; returns the request's id. */
+    public long requestOf(TestMail m, Duration timeout) {
+        deliver(m.bytes());
+        await("request for " + m.messageId(), timeout, () -> count("select count(*) from inbound_message where"
+                + " message_key = ? and request_id is not null", m.messageId()) == 1);
+        return store.queryForObject("select request_id from inbound_message where message_key = ?", Long.class,
+                m.messageId());
+    }
+
+    public String status(long requestId) {
+        return store.queryForObject("select status from request where id = ?", String.class, requestId);
+    }
+
+    public String reference(long requestId) {
+        return store.queryForObject("select reference from request where id = ?", String.class, requestId);
+    }
+
+    /** Waits for the request's status; on time-out the failure shows its timeline. */
+    public void awaitStatus(long requestId, String want, Duration timeout) {
+        try {
+            await("request " + requestId + " to be " + want, timeout, () -> want.equals(status(requestId)));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; timeline: " + store.queryForList("select kind || ' ' ||"
+                    + " details from request_event where request_id = ? order by id", String.class, requestId), e);
+        }
+    }
+
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
