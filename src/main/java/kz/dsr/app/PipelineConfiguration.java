@@ -193,9 +193,11 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 new org.springframework.transaction.support.TransactionTemplate(transactions);
         registry.bind("processorCallbacks", new kz.dsr.processors.ProcessorCallbacks(processorTasks,
                 reportTransaction, settings.integer("camel.server.max-body-size", 1024)));
-        registry.bind("processorPolls", new kz.dsr.processors.ProcessorPolls(processorTasks, reportTransaction));
+        ProcessorClient processorClient = new ProcessorClient(processors, processorTasks, outbox);
+        registry.bind("processorPolls", new kz.dsr.processors.ProcessorPolls(processorTasks, reportTransaction,
+                processorClient));
         // The relay's calls to processors' APIs, each processor behind its own circuit breaker.
-        registry.bind("processorDelivery", new ProcessorDelivery(new ProcessorClient(processors, processorTasks, outbox),
+        registry.bind("processorDelivery", new ProcessorDelivery(processorClient,
                 new CircuitBreakers(settings.integer("dsr.processors.breaker.failures", 1),
                         Duration.ofSeconds(settings.integer("dsr.processors.breaker.open-seconds", 1)), clock),
                 outbox, processorTasks));

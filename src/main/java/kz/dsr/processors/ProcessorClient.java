@@ -106,7 +106,8 @@ public final class ProcessorClient {
         return "Processor " + p.name() + " (request " + reference + ")";
     }
 
-    private HttpClient client(Processor p) {
+    /** The processor's client (deliveries and status polls share it). */
+    HttpClient client(Processor p) {
         return clients.computeIfAbsent(p.name(), n -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(p.http().get().connectTimeout())
@@ -122,16 +123,19 @@ public final class ProcessorClient {
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
                 .method(http.method(), HttpRequest.BodyPublishers.ofByteArray(body));
-        Processor.Auth auth = http.auth();
-        switch (auth.scheme()) {
-            case BEARER -> b.header("Authorization", "Bearer " + auth.token());
-            case BASIC -> b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
-            case HMAC -> b.header(auth.header(), Signatures.sign(auth.token(), body));
-            case NONE -> {
-            }
-        }
+        authenticate(b, http.auth(), body);
         return b.build();
+    }
+
+    /** Our call's credentials as the processors file says; for hmac, the signature of {@code body}. */
+    static void authenticate(HttpRequest.Builder request, Processor.Auth auth, byte[] body) {
+        switch (auth.scheme()) {
+            case NONE -> { }
+            case BEARER -> request.header("Authorization", "Bearer " + auth.token());
+            case BASIC -> request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
+            case HMAC -> request.header(auth.header(), Signatures.sign(auth.token(), body));
+        }
     }
 
     private static String stripSlash(String url) {

@@ -4,16 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import kz.dsr.store.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +42,12 @@ public final class ProcessorPolls {
 
     private final ProcessorTasks tasks;
     private final TransactionOperations transaction;
-    /** One client per connect timeout: java.net.http sets that per client, not per request. */
-    private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+    private final ProcessorClient client;
 
-    public ProcessorPolls(ProcessorTasks tasks, TransactionOperations transaction) {
+    public ProcessorPolls(ProcessorTasks tasks, TransactionOperations transaction, ProcessorClient client) {
         this.tasks = tasks;
         this.transaction = transaction;
+        this.client = client;
     }
 
     public Run run(int batch) {
@@ -81,17 +76,17 @@ public final class ProcessorPolls {
     }
 
     private ProcessorTasks.Change poll(ProcessorTasks.Task t) throws IOException, InterruptedException {
-        Optional<Processor.Http> config = tasks.processors().byName(t.processor()).flatMap(Processor::http);
+        Optional<Processor> config = tasks.processors().byName(t.processor()).filter(p -> p.http().isPresent());
         if (config.isEmpty()) {
             throw new IOException("processor " + t.processor() + " is no longer in the processors file (or has no"
                     + " url): its status cannot be asked");
         }
-        Processor.Http h = config.get();
+        Processor.Http h = config.get().http().get();
         URI url = URI.create(h.url().toString().replaceAll("/+$", "") + "/requests/" + t.subjectRequestId());
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(h.responseTimeout())
                 .header("Accept", "application/json").GET();
-        authenticate(request, h.auth(), new byte[0]);
-        HttpResponse<InputStream> response = withConnectTimeout(h).send(request.build(),
+        ProcessorClient.authenticate(request, h.auth(), new byte[0]);
+        HttpResponse<InputStream> response = client.client(config.get()).send(request.build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         byte[] body;
         try (InputStream in = response.body()) {
@@ -113,23 +108,5 @@ public final class ProcessorPolls {
                 ? Map.of("expectedCompletionTime", ProcessorCallbacks.cut(json.get("expected_completion_time").asText()))
                 : Map.of();
         return transaction.execute(s -> tasks.report(t.processor(), t.subjectRequestId(), to, "poll", details));
-    }
-
-    private HttpClient withConnectTimeout(Processor.Http h) {
-        // Processors are few, so are their distinct timeouts. A redirect is not followed: the
-        // credentials must not go to another host.
-        return clients.computeIfAbsent(h.connectTimeout(), d -> HttpClient.newBuilder().connectTimeout(d)
-                .followRedirects(HttpClient.Redirect.NEVER).build());
-    }
-
-    /** Our call's credentials as the processors file says; for hmac, the signature of {@code body}. */
-    static void authenticate(HttpRequest.Builder request, Processor.Auth auth, byte[] body) {
-        switch (auth.scheme()) {
-            case NONE -> { }
-            case BEARER -> request.header("Authorization", "Bearer " + auth.token());
-            case BASIC -> request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
-            case HMAC -> request.header(auth.header(), Signatures.sign(auth.token(), body));
-        }
     }
 }
