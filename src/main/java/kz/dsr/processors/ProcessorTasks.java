@@ -106,10 +106,11 @@ public final class ProcessorTasks implements ThreadReplies {
             String key = Outbox.PROCESSOR_KEY_PREFIX + r.reference() + ":" + p.name();
             switch (p.kind()) {
                 case OPENDSR -> outbox.enqueueHttp(key, r.id(), p.name(), "OpenDSR " + r.type(), id.toString(),
-                        notices.openDsr(p, id, r, now, identities));
+                        notices.openDsr(p, id, r, r.receivedAt(), identities));
                 case HTTP -> outbox.enqueueHttp(key, r.id(), p.name(), "HTTP " + r.type(), id.toString(),
-                        notices.custom(p, id, r, now, identities, correction));
-                case EMAIL -> outbox.enqueueMail(key, r.id(), notices.mail(p, id, r, now, identities, correction));
+                        notices.custom(p, id, r, r.receivedAt(), identities, correction));
+                case EMAIL -> outbox.enqueueMail(key, r.id(), notices.mail(p, id, r, r.receivedAt(), identities,
+                        correction));
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("processor", p.name());

@@ -126,4 +126,23 @@ class ConfigurationErrorsTest {
         assertTrue(messages.toString().contains("DSR_DATAMAP_HASH_SECRET"), messages.toString());
         assertTrue(!messages.toString().contains("short"), "the secret itself is never printed: " + messages);
     }
+
+    @Test
+    void aProcessorSecretMissingFromTheEnvironmentStopsTheStartWithItsFileAndLine() throws Exception {
+        Path config = dir.resolve("application.properties");
+        Files.copy(Path.of("config/application.properties"), config);
+        EmbeddedServices servers = TestServers.get();
+        Map<String, String> settings = new java.util.HashMap<>(servers.pipelineSettings(servers.newDatabase("dsr_config")));
+        settings.put("dsr.processors.file", "config/processors.yaml");
+        Main main = Pipeline.create(config, settings);
+        Exception e = assertThrows(Exception.class, main::start);
+        main.stop();
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        int line = lineOf(Path.of("config/processors.yaml"), "    auth: { scheme: bearer, token-env: DSR_PROCESSOR_PAYBOX_TOKEN }");
+        assertTrue(messages.toString().contains("config/processors.yaml, line " + line + ": processor paybox: the"
+                + " environment variable DSR_PROCESSOR_PAYBOX_TOKEN (token-env) is not set"), messages.toString());
+    }
 }
