@@ -109,13 +109,13 @@ class ConfigurationErrorsTest {
         assertTrue(error.contains("did you mean 'trip_points'"), error);
     }
 
-    @Test
-    void aMissingHashSecretSaysWhichVariableToSet() throws Exception {
+    /** The start's error messages (each cause's) with the shipped configuration file and these settings changed. */
+    private String startupErrorWith(Map<String, String> changed) throws Exception {
         Path config = dir.resolve("application.properties");
-        Files.copy(Path.of("config/application.properties"), config);
+        Files.copy(Path.of("config/application.properties"), config, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         EmbeddedServices servers = TestServers.get();
         Map<String, String> settings = new java.util.HashMap<>(servers.pipelineSettings(servers.newDatabase("dsr_config")));
-        settings.put("dsr.datamap.hash-secret", "short");
+        settings.putAll(changed);
         Main main = Pipeline.create(config, settings);
         Exception e = assertThrows(Exception.class, main::start);
         main.stop();
@@ -123,26 +123,21 @@ class ConfigurationErrorsTest {
         for (Throwable t = e; t != null; t = t.getCause()) {
             messages.append(t.getMessage()).append('\n');
         }
-        assertTrue(messages.toString().contains("DSR_DATAMAP_HASH_SECRET"), messages.toString());
-        assertTrue(!messages.toString().contains("short"), "the secret itself is never printed: " + messages);
+        return messages.toString();
+    }
+
+    @Test
+    void aMissingHashSecretSaysWhichVariableToSet() throws Exception {
+        String messages = startupErrorWith(Map.of("dsr.datamap.hash-secret", "short"));
+        assertTrue(messages.contains("DSR_DATAMAP_HASH_SECRET"), messages);
+        assertTrue(!messages.contains("short"), "the secret itself is never printed: " + messages);
     }
 
     @Test
     void aProcessorSecretMissingFromTheEnvironmentStopsTheStartWithItsFileAndLine() throws Exception {
-        Path config = dir.resolve("application.properties");
-        Files.copy(Path.of("config/application.properties"), config);
-        EmbeddedServices servers = TestServers.get();
-        Map<String, String> settings = new java.util.HashMap<>(servers.pipelineSettings(servers.newDatabase("dsr_config")));
-        settings.put("dsr.processors.file", "config/processors.yaml");
-        Main main = Pipeline.create(config, settings);
-        Exception e = assertThrows(Exception.class, main::start);
-        main.stop();
-        StringBuilder messages = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            messages.append(t.getMessage()).append('\n');
-        }
+        String messages = startupErrorWith(Map.of("dsr.processors.file", "config/processors.yaml"));
         int line = lineOf(Path.of("config/processors.yaml"), "    auth: { scheme: bearer, token-env: DSR_PROCESSOR_PAYBOX_TOKEN }");
-        assertTrue(messages.toString().contains("config/processors.yaml, line " + line + ": processor paybox: the"
-                + " environment variable DSR_PROCESSOR_PAYBOX_TOKEN (token-env) is not set"), messages.toString());
+        assertTrue(messages.contains("config/processors.yaml, line " + line + ": processor paybox: the"
+                + " environment variable DSR_PROCESSOR_PAYBOX_TOKEN (token-env) is not set"), messages);
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.RunningPipeline;
-import kz.dsr.testing.TestMail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,22 +55,6 @@ class ProcessorLifecycleTest {
         pipeline.close();
     }
 
-    private static long requestOf(TestMail m) {
-        return pipeline.requestOf(m, WAIT);
-    }
-
-    private static String status(long id) {
-        return pipeline.status(id);
-    }
-
-    private static String reference(long id) {
-        return pipeline.reference(id);
-    }
-
-    private static void awaitStatus(long id, String want) {
-        pipeline.awaitStatus(id, want, WAIT);
-    }
-
     private static String text(MimeMessage m) {
         return kz.dsr.subject.RequestLifecycleTest.text(m);
     }
@@ -93,8 +76,8 @@ class ProcessorLifecycleTest {
 
     /** The processor's mail arrived; the person's final reply is written but held. */
     private static String processorMailed(long id, String requester) {
-        String ref = reference(id);
-        awaitStatus(id, "AWAITING_PROCESSORS");
+        String ref = pipeline.reference(id);
+        pipeline.awaitStatus(id, "AWAITING_PROCESSORS", WAIT);
         String uuid = taskId(id);
         assertTrue(uuid.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"), uuid);
         await("the processor's mail", WAIT, () -> mailsAbout(COURIER, ref).size() == 1);
@@ -112,14 +95,14 @@ class ProcessorLifecycleTest {
     @Test
     void theProcessorsAnswerWithOurIdCompletesTheRequestAndReleasesTheReply() {
         String requester = "aigerim.nurlanova@example.kz";
-        long id = requestOf(mail().from(requester).subject("Удаление аккаунта")
-                .body("Здравствуйте! Прошу удалить мой аккаунт и все мои персональные данные."));
-        String ref = reference(id);
+        long id = pipeline.requestOf(mail().from(requester).subject("Удаление аккаунта")
+                .body("Здравствуйте! Прошу удалить мой аккаунт и все мои персональные данные."), WAIT);
+        String ref = pipeline.reference(id);
         String uuid = processorMailed(id, requester);
 
         pipeline.deliver(mail().from(COURIER).subject("Re: Data subject request " + uuid + " [" + ref + "]")
                 .body("Done, the data is deleted on our side.\n\n> Request id: " + uuid).bytes());
-        awaitStatus(id, "COMPLETED");
+        pipeline.awaitStatus(id, "COMPLETED", WAIT);
         await("the final reply", WAIT, () -> mailsAbout(requester, ref).stream().anyMatch(t -> t.contains("выполнен")));
         assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
                 + " 'PROCESSOR_COMPLETED'", id));
@@ -134,16 +117,16 @@ class ProcessorLifecycleTest {
     @Test
     void aReplyWithoutOurIdDoesNotCountAndAnOperatorClosesTheRequest() throws Exception {
         String requester = "erlan.saparov@example.kz";
-        long id = requestOf(mail().from(requester).subject("Delete my account")
-                .body("Please delete my account and all my personal data."));
-        String ref = reference(id);
+        long id = pipeline.requestOf(mail().from(requester).subject("Delete my account")
+                .body("Please delete my account and all my personal data."), WAIT);
+        String ref = pipeline.reference(id);
         processorMailed(id, requester);
 
         // From: is the processor's address, but whoever wrote it never saw our mail to the processor.
         pipeline.deliver(mail().from(COURIER).subject("Re: [" + ref + "]").body("Done.").bytes());
         await("the reply recorded as unmatched", WAIT, () -> pipeline.count("select count(*) from request_event"
                 + " where request_id = ? and kind = 'PROCESSOR_MAIL_UNMATCHED'", id) == 1);
-        assertEquals("AWAITING_PROCESSORS", status(id));
+        assertEquals("AWAITING_PROCESSORS", pipeline.status(id));
 
         OperatorCommands ops = OperatorCommands.configured(Files.createTempFile("dsr-ops", ".properties"),
                 pipeline.settings().get("dsr.store.url"), null);
@@ -153,7 +136,7 @@ class ProcessorLifecycleTest {
         OperatorCommands.Run closed = ops.run("requests", "close", ref, "--operator", "aliya", "--reason",
                 "the processor confirmed by phone");
         assertEquals(0, closed.exit(), closed.toString());
-        assertEquals("COMPLETED", status(id));
+        assertEquals("COMPLETED", pipeline.status(id));
         assertEquals("CLOSED", pipeline.store().queryForObject("select status from processor_task where request_id = ?",
                 String.class, id));
         await("the final reply", WAIT, () -> mailsAbout(requester, ref).stream()
