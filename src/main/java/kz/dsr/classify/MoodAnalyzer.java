@@ -128,10 +128,18 @@ final class MoodAnalyzer {
                     }
                 }
             }
+            // «Рахмет! Жарнама енді келмейді.»: a thank-you sentence of its own, right before the
+            // report, thanks for it too.
+            boolean[] thanksSentence = new boolean[sentences];
+            for (Section.Occurrence o : s.occurrences(mood.thanks())) {
+                thanksSentence[tokens[o.start()].sentence] = true;
+            }
             boolean[] reported = new boolean[tokens.length];
             for (int k = 0; k < tokens.length; k++) {
                 Token t = tokens[k];
-                reported[k] = thanks[t.clause] && done[t.clause] && !asks[t.sentence] && !question[t.sentence];
+                boolean thanked = thanks[t.clause] || (t.sentence > 0 && thanksSentence[t.sentence - 1]
+                        && !asks[t.sentence - 1] && !question[t.sentence - 1]);
+                reported[k] = thanked && done[t.clause] && !asks[t.sentence] && !question[t.sentence];
             }
             s.reported = reported;
         }

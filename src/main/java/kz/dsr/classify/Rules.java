@@ -68,7 +68,8 @@ record Rules(
     }
 
     /** Kazakh morphology: the stemmer, converb endings and auxiliary verb stems. */
-    record KazakhMorphology(KazakhStemmer stemmer, List<String> converbEndings, Set<String> auxiliaries) {
+    record KazakhMorphology(KazakhStemmer stemmer, List<String> converbEndings, Set<String> auxiliaries,
+            Set<String> lightConverbs) {
     }
 
     /** Function words per language (folded) and the letters only Kazakh uses. */

@@ -41,7 +41,7 @@ final class RulesLoader {
         int reload = integer(required(top, "reloadCheckSeconds", root), 0, 86_400);
 
         Map<String, Node> k = map(required(top, "kazakh", root), "kazakh",
-                Set.of("minStem", "minRuleStem", "suffixes", "negativeEndings", "particles", "converbEndings", "auxiliaries"));
+                Set.of("minStem", "minRuleStem", "suffixes", "negativeEndings", "particles", "converbEndings", "auxiliaries", "lightConverbs"));
         KazakhStemmer stemmer = new KazakhStemmer(strings(required(k, "suffixes", root)),
                 strings(required(k, "negativeEndings", root)), strings(required(k, "particles", root)),
                 integer(required(k, "minStem", root), 2, 10), integer(required(k, "minRuleStem", root), 2, 10));
@@ -53,7 +53,14 @@ final class RulesLoader {
         for (String s : strings(required(k, "auxiliaries", root))) {
             auxiliaries.add(TextForms.fold(TextForms.lower(s.trim())));
         }
-        Rules.KazakhMorphology kazakh = new Rules.KazakhMorphology(stemmer, List.copyOf(converbs), Set.copyOf(auxiliaries));
+        Set<String> light = new HashSet<>(); // converbs of "do / make" (етіп): the verb after them is the main verb
+        if (k.containsKey("lightConverbs")) {
+            for (String s : strings(k.get("lightConverbs"))) {
+                light.add(TextForms.fold(TextForms.lower(s.trim())));
+            }
+        }
+        Rules.KazakhMorphology kazakh = new Rules.KazakhMorphology(stemmer, List.copyOf(converbs), Set.copyOf(auxiliaries),
+                Set.copyOf(light));
 
         Vocabulary.Builder vocabulary = new Vocabulary.Builder(stemmer);
         Rules.Scoring scoring = scoring(required(top, "scoring", root));

@@ -298,7 +298,11 @@ final class TextAnalyzer {
             }
             String p = prev.translitFolded != null ? prev.translitFolded : prev.folded;
             boolean converb = false;
+            // «файл етіп жіберіңіз» "send it as a file": after a light converb (етіп) the verb is the main verb
             for (String e : morphology.converbEndings()) {
+                if (morphology.lightConverbs().contains(p)) {
+                    break;
+                }
                 if (p.length() > e.length() + 1 && p.endsWith(e)) {
                     converb = true;
                     break;
