@@ -189,7 +189,8 @@ public final class Classifier {
     /**
      * The learned fallback: when no rule fired or the rules are unsure (confidence below their
      * review threshold), the model's type is taken if it is at least {@code minProbability}
-     * likely. A confident rule result always wins. A destructive type the model picks without a
+     * likely. Confident rules are overruled only at {@code overruleConfident}, and then reviewed: the
+     * rules and the model disagree, a person decides. A destructive type the model picks without a
      * rule of that type having fired is always reviewed.
      */
     private static Scorer.Decision withModel(Scorer.Decision d, Model model, Rules rules, Section s, Section b) {
@@ -198,10 +199,34 @@ public final class Classifier {
             return d;
         }
         double threshold = d.type().isDestructive() ? rules.scoring().reviewBelowDestructive() : rules.scoring().reviewBelow();
-        if (!d.silent() && d.confidence() >= threshold) {
+        boolean confident = !d.silent() && d.confidence() >= threshold;
+        // Confident rules that already ask for a person (a guard, a close runner-up) keep their type: the
+        // person decides anyway, with the rules' reasons in front of them.
+        boolean secondKey = d.type().isDestructive() && settings.confirmDestructive() > 0;
+        if (confident && (d.review() || (settings.overruleConfident() > 1 && !secondKey))) {
             return d;
         }
         Model.Prediction p = model.predict(ModelFeatures.of(rules, s, b));
+        if (confident) {
+            if (p.type() == d.type() || p.probability() < settings.overruleConfident()) {
+                if (secondKey && (p.type() != d.type() || p.probability() < settings.confirmDestructive())) {
+                    // Two keys for what cannot be undone: the rules' destructive type goes unreviewed only
+                    // when the model, reading the mail its own way, comes to the same type, this sure.
+                    List<String> evidence = new ArrayList<>(d.evidence());
+                    evidence.add("review: the model does not back " + d.type() + " (it reads " + p.type() + " p="
+                            + String.format(java.util.Locale.ROOT, "%.2f", p.probability()) + ")");
+                    return new Scorer.Decision(d.type(), d.confidence(), true, evidence, d.fired(), d.silent());
+                }
+                return d;
+            }
+            // Confident rules and a confident model disagree: the model's type, and a person looks.
+            List<String> evidence = new ArrayList<>(d.evidence());
+            evidence.add("model: " + p.type() + " p=" + String.format(java.util.Locale.ROOT, "%.2f", p.probability())
+                    + ", top tokens: " + String.join(", ", p.topFeatures()) + " — disagrees with the rules' " + d.type()
+                    + " " + Scorer.fmt(d.confidence()) + ": the model decides");
+            evidence.add("review: the model overrules confident rules");
+            return new Scorer.Decision(p.type(), p.probability(), true, evidence, d.fired(), false);
+        }
         List<String> evidence = new ArrayList<>(d.evidence());
         String said = "model: " + p.type() + " p=" + String.format(java.util.Locale.ROOT, "%.2f", p.probability())
                 + ", top tokens: " + String.join(", ", p.topFeatures());

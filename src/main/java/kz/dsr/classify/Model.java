@@ -219,7 +219,8 @@ final class Model {
     void write(Path file) {
         StringBuilder out = new StringBuilder();
         out.append("# Learned fallback of the mail classifier (kz.dsr.classify.Model), named by `model.file` in classifier.yaml.\n");
-        out.append("# Used only when no rule fires or the rules are unsure; a confident rule result always wins.\n");
+        out.append("# Asked when no rule fires or the rules are unsure, and against confident rules (model.overruleConfident:"
+                + " the mail is then reviewed).\n");
         out.append("# A type's score = _bias + (sum of the weights of the mail's features) / sqrt(number of the mail's distinct features);\n");
         out.append("# probabilities = softmax of the scores. Features (kz.dsr.classify.ModelFeatures): a word's stem, !stem (negated),\n");
         out.append("# 'stem stem' (neighbours), #concept / #!concept (a word list of classifier.yaml, plain / negated), ? (a question).\n");

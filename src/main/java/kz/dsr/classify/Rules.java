@@ -34,10 +34,13 @@ record Rules(
      * or more (above 1: never). A NOT_DSR result with no NOT_DSR weight at all (no support topic,
      * guard or mood pushed it: the rules simply found too little) is overruled at
      * {@code quietNotDsr}; an unsure NOT_DSR whose strongest data request is the model's type too at
-     * {@code runnerUp}. Null when the rules name no model.
+     * {@code runnerUp}. Confident rules are overruled at {@code overruleConfident} (above 1: never), and
+     * then always reviewed: the two disagree, a person decides. A destructive type the rules are sure of
+     * goes without review only when the model backs it with {@code confirmDestructive} or more (0: no
+     * such check). Null when the rules name no model.
      */
     record ModelSettings(Path file, double minProbability, double reviewBelow, double overruleUnsure,
-            double quietNotDsr, double runnerUp) {
+            double quietNotDsr, double runnerUp, double overruleConfident, double confirmDestructive) {
     }
 
     /** How matched rule weights become a type, a confidence and a review flag. */

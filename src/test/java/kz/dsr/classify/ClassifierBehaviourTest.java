@@ -367,14 +367,22 @@ class ClassifierBehaviourTest {
     void aPoliteIfOrQuestionIsStillARequest(String body) {
         Classification c = classify(body);
         assertEquals(RequestType.ERASURE, c.type(), body + " → " + c.evidence());
-        assertFalse(c.review(), body + " needs no review: " + c.evidence());
+        assertFalse(rulesUnsure(c), body + " does not make the rules unsure: " + c.evidence());
+    }
+
+    /**
+     * Whether the rules themselves asked for review (a destructive type the learned model does not back
+     * is reviewed too: the second key, checked in ClassifierModelTest, not here).
+     */
+    private static boolean rulesUnsure(Classification c) {
+        return c.evidence().stream().anyMatch(e -> e.startsWith("review:") && !e.startsWith("review: the model"));
     }
 
     @Test
     void aQuestionBesideAStatedRequestDoesNotCancelIt() {
         Classification c = classify("Убедительно прошу: сотрите мой профиль. Что будет с бонусами?");
         assertEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
-        assertFalse(c.review(), c.evidence().toString());
+        assertFalse(rulesUnsure(c), c.evidence().toString());
     }
 
     // ---- third parties ----

@@ -34,6 +34,20 @@ class ClassifierModelTest {
     }
 
     /** A model that gives every feature of {@code body} a strong weight for {@code type}. */
+    /** A model that reads {@code body} as {@code type} with about probability {@code p} (the rest spread evenly). */
+    private static Model modelFor(String body, RequestType type, double p) {
+        java.util.Set<String> features = new java.util.LinkedHashSet<>(Classifier.features(rules(), "", body));
+        // softmax over the types: p = e^s / (e^s + others), so s = ln(p * others / (1 - p)).
+        double score = Math.log(p * (Model.TYPES.length - 1) / (1 - p));
+        Map<String, double[]> weights = new HashMap<>();
+        for (String f : features) {
+            double[] w = new double[Model.TYPES.length];
+            w[Model.index(type)] = score / Math.sqrt(features.size());
+            weights.put(f, w);
+        }
+        return new Model(List.of("test"), new double[Model.TYPES.length], weights);
+    }
+
     private static Model modelFor(String body, RequestType type) {
         Map<String, double[]> weights = new HashMap<>();
         for (String f : Classifier.features(rules(), "", body)) {
@@ -92,11 +106,38 @@ class ClassifierModelTest {
     }
 
     @Test
-    void aConfidentRuleResultWins() {
+    void aConfidentRuleResultWinsUnlessTheModelIsSureOtherwiseAndThenAPersonLooks() throws IOException {
         String mail = "Прошу удалить мой аккаунт и все мои персональные данные.";
+        // A model sure of another type (p >= model.overruleConfident): its type, and always reviewed.
         Classification c = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ACCESS)).classify("", mail);
-        assertEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
-        assertTrue(c.evidence().stream().noneMatch(e -> e.startsWith("model:")), "the model is not asked: " + c.evidence());
+        assertEquals(RequestType.ACCESS, c.type(), c.evidence().toString());
+        assertTrue(c.review(), "the rules and the model disagree: a person decides " + c.evidence());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.contains("overrules confident rules")), c.evidence().toString());
+
+        // overruleConfident above 1: confident rules always win, the model is not asked.
+        Path yaml = dir.resolve("classifier.yaml");
+        Files.writeString(yaml, Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
+                .replaceFirst("(?m)^  overruleConfident: [0-9.]+", "  overruleConfident: 2"), StandardCharsets.UTF_8);
+        Files.copy(Corpus.RULES.resolveSibling("classifier-model.tsv"), dir.resolve("classifier-model.tsv"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Classification rulesWin = Classifier.withModel(yaml, modelFor(mail, RequestType.ACCESS)).classify("", mail);
+        assertEquals(RequestType.ERASURE, rulesWin.type(), rulesWin.evidence().toString());
+        assertTrue(rulesWin.evidence().stream().noneMatch(e -> e.startsWith("model:")), "not asked: " + rulesWin.evidence());
+    }
+
+    @Test
+    void aDestructiveTypeTheModelDoesNotBackIsReviewed() {
+        String mail = "Прошу удалить мой аккаунт и все мои персональные данные.";
+        Classification backed = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ERASURE)).classify("", mail);
+        assertEquals(RequestType.ERASURE, backed.type());
+        assertFalse(backed.review(), "rules and model agree: " + backed.evidence());
+        // A model reading it otherwise, but not sure enough to overrule: the rules' type, reviewed.
+        Classification doubted = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.NOT_DSR, 0.6))
+                .classify("", mail);
+        assertEquals(RequestType.ERASURE, doubted.type(), doubted.evidence().toString());
+        assertTrue(doubted.review(), doubted.evidence().toString());
+        assertTrue(doubted.evidence().stream().anyMatch(e -> e.startsWith("review: the model does not back ERASURE")),
+                doubted.evidence().toString());
     }
 
     @Test

@@ -133,16 +133,23 @@ class RulesFileTest {
 
     /** The shipped rules checked on every mail, with one extra word in the delete list. */
     private Path rulesCheckedOnEveryMail(boolean withExtraWord) throws IOException {
-        String text = Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
-                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 0")
-                // the rules are measured here: the model's say on a quiet NOT_DSR is switched off
-                .replaceFirst("(?m)^  quietNotDsr: [0-9.]+", "  quietNotDsr: 2");
+        String text = withoutTheModel(Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
+                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 0"));
         if (withExtraWord) {
             text = text.replace("ru: [удалить, удалите,", "ru: [=абракадабрируйте, удалить, удалите,");
         }
         Path file = dir.resolve("classifier.yaml");
         Files.writeString(file, text, StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** The rules are measured here: the learned model gets no say. */
+    private static String withoutTheModel(String rules) {
+        return rules.replaceFirst("(?m)^  quietNotDsr: [0-9.]+", "  quietNotDsr: 2")
+                .replaceFirst("(?m)^  minProbability: [0-9.]+", "  minProbability: 1")
+                .replaceFirst("(?m)^  overruleUnsure: [0-9.]+", "  overruleUnsure: 2")
+                .replaceFirst("(?m)^  overruleConfident: [0-9.]+", "  overruleConfident: 2")
+                .replaceFirst("(?m)^  runnerUp: [0-9.]+", "  runnerUp: 2");
     }
 
     private static void touchLater(Path file, int seconds) throws IOException {
@@ -180,9 +187,8 @@ class RulesFileTest {
     @Test
     void theFileIsCheckedAtMostOnceEveryReloadCheckSeconds() throws IOException {
         Path file = dir.resolve("classifier.yaml");
-        Files.writeString(file, Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
-                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 3600")
-                .replaceFirst("(?m)^  quietNotDsr: [0-9.]+", "  quietNotDsr: 2"), StandardCharsets.UTF_8);
+        Files.writeString(file, withoutTheModel(Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
+                .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 3600")), StandardCharsets.UTF_8);
         Classifier classifier = Classifier.fromFile(file);
         String mail = "Абракадабрируйте мой аккаунт.";
         Files.writeString(file, Files.readString(file, StandardCharsets.UTF_8)
