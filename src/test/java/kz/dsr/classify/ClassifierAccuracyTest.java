@@ -131,6 +131,24 @@ class ClassifierAccuracyTest {
                 + r.mistakes);
     }
 
+    /**
+     * The eighth blind writer (blind8.tsv, 400 mails, LABELS.md only), written after round 7 was final
+     * and measured once: 93.5% (374/400), 0 destructive without review — the first writer on which the
+     * zero held without tuning. Under the issue's 95%; kept as a regression floor at what was measured.
+     */
+    @Test
+    void blind8JudgedRound7Blind() {
+        List<Corpus.Labelled> rows = Corpus.tsv("blind8.tsv").stream()
+                .map(l -> new Corpus.Labelled(l.id(), l.type(), l.lang(), l.subject(),
+                        String.join("\n", l.body().lines().filter(x -> !x.stripLeading().startsWith(">")).toList())))
+                .toList();
+        Result r = evaluate("blind 8 (blind8.tsv, blind judge of round 7)", rows);
+        assertTrue(r.total >= 400, "blind8 has 400 messages");
+        assertEquals(0, r.destructiveWithoutReview, "destructive types without review: " + r.destructiveMistakes);
+        assertTrue(r.accuracy() >= 0.92, "blind 8 accuracy " + r.accuracy() + " fell below its measured 93.5%; wrong: "
+                + r.mistakes);
+    }
+
     private static final class Result {
         int total;
         int correct;
