@@ -21,6 +21,8 @@ import kz.dsr.execute.RequestExecution;
 import kz.dsr.notify.Replies;
 import kz.dsr.processors.CircuitBreakers;
 import kz.dsr.processors.Notices;
+import kz.dsr.processors.ProcessorCallbacks;
+import kz.dsr.processors.ProcessorPolls;
 import kz.dsr.processors.ProcessorClient;
 import kz.dsr.processors.ProcessorDelivery;
 import kz.dsr.processors.ProcessorTasks;
@@ -64,6 +66,7 @@ import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Binds the beans the routes in {@code routes/} call, built from {@code config/application.properties}.
@@ -189,12 +192,11 @@ public final class PipelineConfiguration implements CamelConfiguration {
         // (Processor beans of the relay, the callback endpoint and the follow-up timer are bound below them.)
         // Callbacks and polls report in their own short transactions, outside any route's: a poll's HTTP
         // call must not hold a store connection.
-        org.springframework.transaction.support.TransactionTemplate reportTransaction =
-                new org.springframework.transaction.support.TransactionTemplate(transactions);
-        registry.bind("processorCallbacks", new kz.dsr.processors.ProcessorCallbacks(processorTasks,
+        TransactionTemplate reportTransaction = new TransactionTemplate(transactions);
+        registry.bind("processorCallbacks", new ProcessorCallbacks(processorTasks,
                 reportTransaction, settings.integer("camel.server.max-body-size", 1024)));
         ProcessorClient processorClient = new ProcessorClient(processors, processorTasks, outbox);
-        registry.bind("processorPolls", new kz.dsr.processors.ProcessorPolls(processorTasks, reportTransaction,
+        registry.bind("processorPolls", new ProcessorPolls(processorTasks, reportTransaction,
                 processorClient));
         // The relay's calls to processors' APIs, each processor behind its own circuit breaker.
         registry.bind("processorDelivery", new ProcessorDelivery(processorClient,

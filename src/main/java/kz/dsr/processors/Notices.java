@@ -65,7 +65,7 @@ public final class Notices {
     public String custom(Processor p, UUID id, Request r, Instant submitted, SubjectIdentities who,
             Map<String, String> correction) {
         return PayloadTemplate.render(p.http().orElseThrow().templates().get(r.type()),
-                values(p, id, r, submitted, who, correction));
+                values(id, r, submitted, who, correction));
     }
 
     /** The mail to an email processor's privacy address; its answer must carry {@code id}. */
@@ -87,7 +87,7 @@ public final class Notices {
                 p.email().get().address(), r.reference(), null);
     }
 
-    private static Map<String, String> values(Processor p, UUID id, Request r, Instant submitted,
+    private static Map<String, String> values(UUID id, Request r, Instant submitted,
             SubjectIdentities who, Map<String, String> correction) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("subject_request_id", id.toString());

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -65,31 +64,13 @@ class ProcessorConfirmationTest {
         System.setProperty("DSR_TEST_ANALYTIX_CALLBACK_SECRET", ANALYTIX_SECRET);
         System.setProperty("DSR_TEST_PAYBOX_TOKEN", "paybox-test-token");
         String url = "http://127.0.0.1:" + stub.getAddress().getPort() + "/opendsr";
-        Path file = Path.of("target", "processors-confirmation-test.yaml");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, """
-                processors:
-                  - name: paybox
-                    kind: opendsr
-                    types: [ERASURE]
-                    confirm-within-days: 14
-                    identities:
-                      - { from: email, type: email, format: sha256 }
-                    url: %s
-                    auth: { scheme: bearer, token-env: DSR_TEST_PAYBOX_TOKEN }
-                    connect-timeout-ms: 2000
-                    response-timeout-ms: 2000
-                    callback: { domain: paybox.test, secret-env: DSR_TEST_PAYBOX_CALLBACK_SECRET }
-                    poll-minutes: 60
-                  - name: analytix
-                    kind: opendsr
-                    types: [ERASURE]
-                    confirm-within-days: 14
-                    identities:
-                      - { from: email, type: email, format: sha256 }
-                    url: %s
-                    callback: { domain: analytix.test, secret-env: DSR_TEST_ANALYTIX_CALLBACK_SECRET }
-                """.formatted(url, url));
+        Path file = TestProcessors.file(
+                TestProcessors.openDsr("paybox", url, "auth: { scheme: bearer, token-env: DSR_TEST_PAYBOX_TOKEN }",
+                        "connect-timeout-ms: 2000", "response-timeout-ms: 2000",
+                        "callback: { domain: paybox.test, secret-env: DSR_TEST_PAYBOX_CALLBACK_SECRET }",
+                        "poll-minutes: 60"),
+                TestProcessors.openDsr("analytix", url,
+                        "callback: { domain: analytix.test, secret-env: DSR_TEST_ANALYTIX_CALLBACK_SECRET }"));
         pipeline = RunningPipeline.start(Map.of(
                 "dsr.processors.file", file.toString(),
                 "dsr.processors.poll-ms", "300"));

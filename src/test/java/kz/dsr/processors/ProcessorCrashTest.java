@@ -40,19 +40,8 @@ class ProcessorCrashTest {
         try (LocalProcessor paybox = LocalProcessor.start()) {
             // Slow answers: the kill lands while a call is in flight.
             paybox.delayNext(NOTICES * 2, Duration.ofMillis(400));
-            Path file = Files.createDirectories(Path.of("target", "processor-crash")).resolve("processors.yaml");
-            Files.writeString(file, """
-                    processors:
-                      - name: paybox
-                        kind: opendsr
-                        types: [ERASURE]
-                        confirm-within-days: 14
-                        identities:
-                          - { from: email, type: email, format: sha256 }
-                        url: %s
-                        response-timeout-ms: 5000
-                        poll-minutes: 60
-                    """.formatted(paybox.openDsrBase()));
+            Path file = TestProcessors.file(TestProcessors.openDsr("paybox", paybox.openDsrBase(),
+                    "response-timeout-ms: 5000", "poll-minutes: 60"));
             try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of("dsr.processors.file", file.toString(),
                     "dsr.outbox.lease-seconds", "3", "dsr.outbox.batch-size", "5"))) {
                 Set<String> ids = commitNotices(pipeline);

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -212,7 +210,6 @@ class ProcessorDeliveryTest {
     void aCustomApiIsCalledWithItsTemplateAndHmacSignatureAndItsAnswerConfirms() throws Exception {
         System.setProperty("DSR_TEST_METRIKA_SECRET", "metrika-secret");
         String yaml = """
-                processors:
                   - name: metrika
                     kind: http
                     types: [ERASURE]
@@ -245,26 +242,13 @@ class ProcessorDeliveryTest {
     /** Settings naming a processors file with paybox (OpenDSR, sha256 e-mail, bearer token) on the local processor. */
     private Map<String, String> withPaybox(int responseTimeoutMs) throws Exception {
         System.setProperty(TOKEN_ENV, TOKEN);
-        return processorsFile("""
-                processors:
-                  - name: paybox
-                    kind: opendsr
-                    types: [ERASURE]
-                    confirm-within-days: 14
-                    identities:
-                      - { from: email, type: email, format: sha256 }
-                    url: %s
-                    auth: { scheme: bearer, token-env: %s }
-                    response-timeout-ms: %d
-                    poll-minutes: 60
-                """.formatted(paybox.openDsrBase(), TOKEN_ENV, responseTimeoutMs));
+        return Map.of("dsr.processors.file", TestProcessors.file(TestProcessors.openDsr("paybox", paybox.openDsrBase(),
+                "auth: { scheme: bearer, token-env: " + TOKEN_ENV + " }", "response-timeout-ms: " + responseTimeoutMs,
+                "poll-minutes: 60")).toString());
     }
 
-    private static Map<String, String> processorsFile(String yaml) throws Exception {
-        Path file = Files.createDirectories(Path.of("target", "processor-delivery"))
-                .resolve("processors-" + UUID.randomUUID() + ".yaml");
-        Files.writeString(file, yaml);
-        return Map.of("dsr.processors.file", file.toString());
+    private static Map<String, String> processorsFile(String processor) {
+        return Map.of("dsr.processors.file", TestProcessors.file(processor).toString());
     }
 
     /**

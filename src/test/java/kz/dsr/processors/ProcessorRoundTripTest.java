@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,9 +30,7 @@ class ProcessorRoundTripTest {
     void anErasureIsCompletedOnceBothProcessorsConfirmed() throws Exception {
         System.setProperty("DSR_TEST_ROUND_TRIP_CALLBACK", SECRET);
         try (LocalProcessor processors = LocalProcessor.start()) {
-            Path file = Files.createDirectories(Path.of("target", "processor-round-trip")).resolve("processors.yaml");
-            Files.writeString(file, """
-                    processors:
+            Path file = TestProcessors.file("""
                       - name: paybox
                         kind: opendsr
                         types: [ERASURE]
