@@ -149,7 +149,7 @@ final class RulesLoader {
     private Rules.Mood mood(Node node, Vocabulary.Builder vocabulary) {
         Map<String, Node> m = map(node, "mood", Set.of("conditional", "politeConditional", "question", "howTo",
                 "requestQuestion", "policy", "conditionalEndings", "cancels", "policyCancels", "notDsr", "declarativeMin", "askedConfidenceMax",
-                "closeRatioDestructive", "hypothetical", "keep", "keepBonus", "personal", "thanks", "done", "request"));
+                "closeRatioDestructive", "hypothetical", "keep", "keepWords", "keepBonus", "personal", "thanks", "done", "request"));
         List<String> endings = new ArrayList<>();
         if (m.containsKey("conditionalEndings")) {
             for (String e : strings(m.get("conditionalEndings"))) {
@@ -177,6 +177,7 @@ final class RulesLoader {
                 m.containsKey("askedConfidenceMax") ? number(m.get("askedConfidenceMax"), 0, 1) : 1,
                 m.containsKey("closeRatioDestructive") ? number(m.get("closeRatioDestructive"), 0, 1) : 1,
                 optionalConcept(m, "hypothetical", vocabulary), optionalConcept(m, "keep", vocabulary),
+                optionalConcept(m, "keepWords", vocabulary),
                 m.containsKey("keepBonus") ? number(m.get("keepBonus"), 0, 100) : 0,
                 optionalConcept(m, "personal", vocabulary), optionalConcept(m, "thanks", vocabulary),
                 optionalConcept(m, "done", vocabulary), optionalConcept(m, "request", vocabulary));

@@ -171,6 +171,18 @@ final class Scorer {
             }
         }
 
+        // 2d. «Не удаляйте аккаунт, поменяйте почту», "rather than deleting it, freeze it": the sender
+        // keeps the data. A subject naming deletion («Удаление аккаунта») is taken back by the body,
+        // and ERASURE loses its precedence: the other data request of the mail is meant.
+        boolean keep = false;
+        if (mood != null) {
+            String why = keeps(body, mood);
+            if (why != null) {
+                keep = true;
+                evidence.add("keep: " + why + ": nothing is to be deleted");
+            }
+        }
+
         // 3. Surviving rules add their weight (a subject match counts subjectWeight of it).
         // Weight from statements in the body (not questions) is summed apart for the review of destructive types.
         Map<RequestType, Double> stated = new EnumMap<>(RequestType.class);
@@ -197,7 +209,9 @@ final class Scorer {
                 ruleEvidence.add(rule.type() + " +" + fmt(rule.weight()) + " " + rule.name() + " " + quote(inBody)
                         + " (line " + rule.line() + ")");
             }
-            if (inSubject != null) {
+            if (inSubject != null && keep && rule.type() == RequestType.ERASURE) {
+                ruleEvidence.add(rule.type() + " (subject) " + quote(inSubject) + " taken back by the body: not counted");
+            } else if (inSubject != null) {
                 double w = rule.weight() * scoring.subjectWeight();
                 score.merge(rule.type(), w, Double::sum);
                 ruleEvidence.add(rule.type() + " +" + fmt(w) + " " + rule.name() + " (subject) " + quote(inSubject)
@@ -219,31 +233,20 @@ final class Scorer {
             }
         }
 
-        // 3b. «Пока ничего не удаляйте», "don't delete anything yet": the sender keeps the data; the
-        // other data request of the mail is meant (strengthened), a destructive winner is reviewed.
-        boolean keep = false;
-        if (mood != null && mood.keep() >= 0) {
-            for (Section.Occurrence o : body.occurrences(mood.keep())) {
-                if (o.negated()) {
-                    keep = true;
-                    evidence.add("keep: negated «" + body.tokens[o.start()].text + "»: nothing is to be deleted");
-                    break;
+        // 3b. The sender keeps the data: the other data request of the mail is meant (strengthened).
+        if (keep && mood.keepBonus() > 0) {
+            RequestType other = null;
+            for (Map.Entry<RequestType, Double> e : score.entrySet()) {
+                RequestType t = e.getKey();
+                if (t != RequestType.NOT_DSR && t != RequestType.ERASURE && e.getValue() >= scoring.minScore()
+                        && (other == null || e.getValue() > score.get(other))) {
+                    other = t;
                 }
             }
-            if (keep && mood.keepBonus() > 0) {
-                RequestType other = null;
-                for (Map.Entry<RequestType, Double> e : score.entrySet()) {
-                    RequestType t = e.getKey();
-                    if (t != RequestType.NOT_DSR && t != RequestType.ERASURE && e.getValue() >= scoring.minScore()
-                            && (other == null || e.getValue() > score.get(other))) {
-                        other = t;
-                    }
-                }
-                if (other != null) {
-                    score.merge(other, mood.keepBonus(), Double::sum);
-                    stated.merge(other, mood.keepBonus(), Double::sum);
-                    evidence.add("keep: " + other + " +" + fmt(mood.keepBonus()));
-                }
+            if (other != null) {
+                score.merge(other, mood.keepBonus(), Double::sum);
+                stated.merge(other, mood.keepBonus(), Double::sum);
+                evidence.add("keep: " + other + " +" + fmt(mood.keepBonus()));
             }
         }
 
@@ -275,6 +278,9 @@ final class Scorer {
         Set<RequestType> outranked = Set.of();
         if (winner != null) {
             for (Rules.Precedence p : scoring.precedence()) {
+                if (keep && p.type() == RequestType.ERASURE) {
+                    continue;
+                }
                 double s = score.getOrDefault(p.type(), 0.0);
                 if (s >= p.minScore() && (p.over().contains(winner) || winner == p.type())) {
                     boolean beatsSomeone = score.keySet().stream().anyMatch(t -> p.over().contains(t)
@@ -372,6 +378,23 @@ final class Scorer {
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
         return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest);
+    }
+
+    /** Why the body says its data stays (a negated delete, a keep phrase), or null. */
+    private static String keeps(Section body, Rules.Mood mood) {
+        if (mood.keep() >= 0) {
+            for (Section.Occurrence o : body.occurrences(mood.keep())) {
+                if (o.negated()) {
+                    return "negated «" + body.tokens[o.start()].text + "»";
+                }
+            }
+        }
+        if (mood.keepWords() >= 0) {
+            for (Section.Occurrence o : body.occurrences(mood.keepWords())) {
+                return "«" + body.tokens[o.start()].text + " … " + body.tokens[o.end()].text + "»";
+            }
+        }
+        return null;
     }
 
     private static boolean sharesWords(Match guard, Match rule) {
