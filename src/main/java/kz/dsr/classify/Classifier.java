@@ -208,7 +208,8 @@ public final class Classifier {
         }
         Model.Prediction p = model.predict(ModelFeatures.of(rules, s, b));
         if (confident) {
-            if (p.type() == d.type() || p.probability() < settings.overruleConfident()) {
+            if (p.type() == d.type() || p.probability() < settings.overruleConfident()
+                    || (d.keep() && p.type() == RequestType.ERASURE)) {
                 if (secondKey && (p.type() != d.type() || p.probability() < settings.confirmDestructive())) {
                     // Two keys for what cannot be undone: the rules' destructive type goes unreviewed only
                     // when the model, reading the mail its own way, comes to the same type, this sure.
@@ -232,6 +233,12 @@ public final class Classifier {
                 + ", top tokens: " + String.join(", ", p.topFeatures());
         if (p.type() == d.type()) {
             evidence.add(said + " (agrees)");
+            return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
+        }
+        if (d.keep() && p.type() == RequestType.ERASURE) {
+            // The mail says its data stays: the model's ERASURE comes from the words «удалить», "delete"
+            // that the rules read as taken back.
+            evidence.add(said + " — the mail keeps its data: the rules' " + d.type() + " stays");
             return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
         }
         double needed = d.silent() ? settings.minProbability() : settings.overruleUnsure();

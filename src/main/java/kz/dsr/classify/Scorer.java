@@ -20,11 +20,11 @@ final class Scorer {
      * guards and the mood); {@code silent}: no type reached the minimum score (NOT_DSR by default).
      */
     record Decision(RequestType type, double confidence, boolean review, List<String> evidence,
-            Set<RequestType> fired, boolean silent, double notDsr, RequestType strongestRequest) {
+            Set<RequestType> fired, boolean silent, double notDsr, RequestType strongestRequest, boolean keep) {
 
         Decision(RequestType type, double confidence, boolean review, List<String> evidence, Set<RequestType> fired,
                 boolean silent) {
-            this(type, confidence, review, evidence, fired, silent, 0, null);
+            this(type, confidence, review, evidence, fired, silent, 0, null, false);
         }
     }
 
@@ -334,7 +334,7 @@ final class Scorer {
                     }
                 }
             }
-            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true, notDsr, strongestRequest);
+            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true, notDsr, strongestRequest, keep);
         }
         double top = score.get(winner);
         double second = 0;
@@ -377,7 +377,7 @@ final class Scorer {
             evidence.add("review: " + winner + " stated in the body only " + fmt(stated.getOrDefault(winner, 0.0))
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
-        return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest);
+        return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest, keep);
     }
 
     /** Why the body says its data stays (a negated delete, a keep phrase), or null. */
