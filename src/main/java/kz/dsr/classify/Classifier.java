@@ -209,7 +209,7 @@ public final class Classifier {
         Model.Prediction p = model.predict(ModelFeatures.of(rules, s, b));
         if (confident) {
             if (p.type() == d.type() || p.probability() < settings.overruleConfident()
-                    || (d.keep() && p.type() == RequestType.ERASURE)) {
+                    || d.takenBack().contains(p.type())) {
                 if (secondKey && (p.type() != d.type() || p.probability() < settings.confirmDestructive())) {
                     // Two keys for what cannot be undone: the rules' destructive type goes unreviewed only
                     // when the model, reading the mail its own way, comes to the same type, this sure.
@@ -235,10 +235,10 @@ public final class Classifier {
             evidence.add(said + " (agrees)");
             return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
         }
-        if (d.keep() && p.type() == RequestType.ERASURE) {
-            // The mail says its data stays: the model's ERASURE comes from the words «удалить», "delete"
-            // that the rules read as taken back.
-            evidence.add(said + " — the mail keeps its data: the rules' " + d.type() + " stays");
+        if (d.takenBack().contains(p.type())) {
+            // The mail takes these words back («не удаляйте», «если я удалю», «спасибо, удалили»): the
+            // model reads the words, the rules read what is done with them.
+            evidence.add(said + " — the mail takes " + p.type() + " back: the rules' " + d.type() + " stays");
             return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
         }
         double needed = d.silent() ? settings.minProbability() : settings.overruleUnsure();
@@ -253,6 +253,12 @@ public final class Classifier {
             // The rules were torn between NOT_DSR and this request; the model breaks the tie.
             needed = settings.runnerUp();
             why = " (the rules' runner-up)";
+        }
+        if (d.overTopics() && p.type() == RequestType.NOT_DSR && settings.runnerUp() > needed) {
+            // A data request stated in the body beat the support topics around it (LABELS.md: the
+            // request is what the mail asks); the model, reading the topic words, needs to be surer.
+            needed = settings.runnerUp();
+            why = " (a stated request over support topics)";
         }
         if (p.probability() < needed) {
             evidence.add(said + " (below " + Scorer.fmt(needed) + ": the rules' " + d.type() + " stays)");

@@ -139,7 +139,7 @@ record Rules(
     record Mood(int conditional, int politeConditional, int question, int howTo, int requestQuestion, int policy,
             List<String> conditionalEndings, Set<RequestType> cancels, Set<RequestType> policyCancels, double notDsr,
             double declarativeMin, double askedConfidenceMax, double closeRatioDestructive, int hypothetical,
-            int keep, int keepWords, double keepBonus, int personal, int thanks, int done, int request) {
+            int[] keep, int keepWords, double keepBonus, int personal, int thanks, int done, int request) {
     }
 
     /** Words the identifier extractor needs. */

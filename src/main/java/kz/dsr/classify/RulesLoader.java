@@ -176,11 +176,25 @@ final class RulesLoader {
                 m.containsKey("declarativeMin") ? number(m.get("declarativeMin"), 0, 100) : 0,
                 m.containsKey("askedConfidenceMax") ? number(m.get("askedConfidenceMax"), 0, 1) : 1,
                 m.containsKey("closeRatioDestructive") ? number(m.get("closeRatioDestructive"), 0, 1) : 1,
-                optionalConcept(m, "hypothetical", vocabulary), optionalConcept(m, "keep", vocabulary),
+                optionalConcept(m, "hypothetical", vocabulary), concepts(m, "keep", vocabulary),
                 optionalConcept(m, "keepWords", vocabulary),
                 m.containsKey("keepBonus") ? number(m.get("keepBonus"), 0, 100) : 0,
                 optionalConcept(m, "personal", vocabulary), optionalConcept(m, "thanks", vocabulary),
                 optionalConcept(m, "done", vocabulary), optionalConcept(m, "request", vocabulary));
+    }
+
+    /** A list of concept names (absent: none). */
+    private int[] concepts(Map<String, Node> m, String key, Vocabulary.Builder vocabulary) {
+        Node n = m.get(key);
+        if (n == null) {
+            return new int[0];
+        }
+        List<Node> items = list(n, key);
+        int[] ids = new int[items.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = conceptId(items.get(i), scalar(items.get(i)), vocabulary);
+        }
+        return ids;
     }
 
     private int optionalConcept(Map<String, Node> m, String key, Vocabulary.Builder vocabulary) {

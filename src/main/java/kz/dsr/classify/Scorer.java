@@ -20,11 +20,12 @@ final class Scorer {
      * guards and the mood); {@code silent}: no type reached the minimum score (NOT_DSR by default).
      */
     record Decision(RequestType type, double confidence, boolean review, List<String> evidence,
-            Set<RequestType> fired, boolean silent, double notDsr, RequestType strongestRequest, boolean keep) {
+            Set<RequestType> fired, boolean silent, double notDsr, RequestType strongestRequest,
+            Set<RequestType> takenBack, boolean overTopics) {
 
         Decision(RequestType type, double confidence, boolean review, List<String> evidence, Set<RequestType> fired,
                 boolean silent) {
-            this(type, confidence, review, evidence, fired, silent, 0, null, false);
+            this(type, confidence, review, evidence, fired, silent, 0, null, Set.of(), false);
         }
     }
 
@@ -111,6 +112,9 @@ final class Scorer {
         // 2b. A destructive wish only imagined («если я удалю аккаунт») or asked about as policy
         // («что будет с данными после удаления?») is no request: its matches do not count.
         Rules.Mood mood = rules.mood();
+        // Types whose words the mail itself takes back (imagined, asked about as policy, reported as
+        // done, «не удаляйте»): the learned fallback must not bring them back.
+        Set<RequestType> moodCancelled = java.util.EnumSet.noneOf(RequestType.class);
         if (mood != null && !mood.cancels().isEmpty()) {
             Match example = null;
             int cancelled = 0;
@@ -125,6 +129,7 @@ final class Scorer {
                     Match m = ms.get(i);
                     if (imaginedCancels ? imagined(m) : inPolicyQuestion(m)) {
                         example = m;
+                        moodCancelled.add(type);
                         ms.remove(i);
                         cancelled++;
                     }
@@ -155,6 +160,7 @@ final class Scorer {
                     // "Re: account deletion" over a thank-you: the subject only names what was done.
                     if (reported(ms.get(i)) || (ms.get(i).section == subject && anyReported(body))) {
                         example = ms.get(i);
+                        moodCancelled.add(rules.rules().get(r).type());
                         ms.remove(i);
                         cancelled++;
                     }
@@ -179,6 +185,7 @@ final class Scorer {
             String why = keeps(body, mood);
             if (why != null) {
                 keep = true;
+                moodCancelled.add(RequestType.ERASURE);
                 evidence.add("keep: " + why + ": nothing is to be deleted");
             }
         }
@@ -261,6 +268,7 @@ final class Scorer {
         }
         // A data request stated in the body and left standing by every guard wins over the
         // ordinary support topics of the same mail (an order, a payment): LABELS.md.
+        boolean overTopics = false;
         if (winner == RequestType.NOT_DSR) {
             RequestType request = null;
             for (Map.Entry<RequestType, Double> e : stated.entrySet()) {
@@ -271,6 +279,7 @@ final class Scorer {
             }
             if (request != null) {
                 evidence.add("a stated " + request + " request wins over the support topics (NOT_DSR " + fmt(best) + ")");
+                overTopics = true;
                 winner = request;
                 best = score.get(request);
             }
@@ -334,7 +343,7 @@ final class Scorer {
                     }
                 }
             }
-            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true, notDsr, strongestRequest, keep);
+            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true, notDsr, strongestRequest, takenBack(moodCancelled, score, scoring), false);
         }
         double top = score.get(winner);
         double second = 0;
@@ -369,7 +378,7 @@ final class Scorer {
         }
         if (reviewGuard != null && winner.isDestructive()) {
             review = true;
-            evidence.add("review: another person is named, guard " + reviewGuard);
+            evidence.add("review: a destructive type where guard " + reviewGuard + " asks for a person");
         }
         if (mood != null && winner.isDestructive() && stated.getOrDefault(winner, 0.0) < mood.declarativeMin()) {
             review = true;
@@ -377,13 +386,26 @@ final class Scorer {
             evidence.add("review: " + winner + " stated in the body only " + fmt(stated.getOrDefault(winner, 0.0))
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
-        return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest, keep);
+        return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest, takenBack(moodCancelled, score, scoring),
+                overTopics && winner != RequestType.NOT_DSR);
+    }
+
+    /** The types the mail took back and no rule match of its own still states. */
+    private static Set<RequestType> takenBack(Set<RequestType> cancelled, Map<RequestType, Double> score,
+            Rules.Scoring scoring) {
+        Set<RequestType> out = java.util.EnumSet.noneOf(RequestType.class);
+        for (RequestType t : cancelled) {
+            if (score.getOrDefault(t, 0.0) < scoring.minScore()) {
+                out.add(t);
+            }
+        }
+        return Set.copyOf(out);
     }
 
     /** Why the body says its data stays (a negated delete, a keep phrase), or null. */
     private static String keeps(Section body, Rules.Mood mood) {
-        if (mood.keep() >= 0) {
-            for (Section.Occurrence o : body.occurrences(mood.keep())) {
+        for (int concept : mood.keep()) {
+            for (Section.Occurrence o : body.occurrences(concept)) {
                 if (o.negated()) {
                     return "negated «" + body.tokens[o.start()].text + "»";
                 }

@@ -546,4 +546,71 @@ class ClassifierBehaviourTest {
     void thanksForADoneRequestIsNoRequest(String body, RequestType want) {
         assertType(want, body);
     }
+
+    // ---- round 8: the body takes back what the subject names, thinking about deletion, own data beside a relative ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Закрытие профиля|Профиль закрывать не нужно, я остаюсь. Исправьте только дату рождения на 03.04.1991.|RECTIFICATION",
+        "Delete account?|No, please do not delete anything. I only want my phone number corrected to +7 707 555 12 34.|RECTIFICATION",
+        "Аккаунтты өшіру|Аккаунтымды өшірмеңіз, тек жарнамалық хабарламаларды жібермеңіз.|MARKETING_OPT_OUT",
+        "Data deletion|Instead of deleting my data, please freeze its processing until my complaint is settled.|BLOCKING",
+        "Удаление|Вместо удаления прошу приостановить обработку моих данных на время проверки.|BLOCKING",
+        "|Take me off the newsletter list, but keep my account, I still order from you.|MARKETING_OPT_OUT",
+    })
+    void aBodyThatKeepsTheDataTakesBackTheSubject(String subject, String body, RequestType want) {
+        Classification c = classifier.classify(subject == null ? "" : subject, body);
+        assertEquals(want, c.type(), subject + " / " + body + " → " + c.evidence());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("keep:")), "the keep shows in the evidence");
+    }
+
+    @Test
+    void aSubjectNamingDeletionOverABodyThatKeepsEverythingIsNeverErasure() {
+        // Neither the rules (the subject is taken back) nor the model (it reads «удаление») make it ERASURE.
+        Classification c = classifier.classify("Re: удаление аккаунта", "Передумал, ничего не удаляйте, вопрос решился сам.");
+        assertNotEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Я думаю удалить профиль, но сначала пришлите мне выгрузку того, что вы обо мне храните.|ACCESS",
+        "I'm thinking about deleting my account; before I decide, tell me what data you hold about me.|ACCESS",
+        "Профилімді өшіру туралы ойланып жүрмін, алдымен мен туралы қандай деректер сақталғанын айтыңызшы.|ACCESS",
+        "Я ещё не решил удалять аккаунт или нет, а пока заблокируйте обработку моих данных.|BLOCKING",
+    })
+    void theSendersOwnThoughtOfDeletingIsNoErasure(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Помогает внучка с телефоном. Прошу удалить мой аккаунт и все мои данные.|ERASURE",
+        "My wife set up the app for me, but it is my account: please delete my account and my data.|ERASURE",
+        "Я мама двоих детей и устала от рекламы: больше никаких рекламных СМС, пожалуйста.|MARKETING_OPT_OUT",
+    })
+    void aRelativeNamedInPassingLeavesTheSendersOwnRequest(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    @Test
+    void aRelativesAccountIsStillNotTheSenders() {
+        assertType(RequestType.NOT_DSR, "Удалите, пожалуйста, аккаунт моего мужа, он сам не может написать.");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Как отписаться от подписки Premium? С карты списали деньги за месяц, верните их.|NOT_DSR",
+        "Please unsubscribe me from the premium plan, I was charged again and want a refund.|NOT_DSR",
+        "Отпишите меня от рекламной рассылки. И ещё: с карты списали лишнее за заказ.|MARKETING_OPT_OUT",
+    })
+    void unsubscribingFromAPaidPlanIsNoOptOut(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    @Test
+    void moneyToReturnIsNoDataToRestore() {
+        Classification c = classify("Верните деньги за отменённый заказ, иначе удалите мой аккаунт со всеми данными.");
+        assertEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
+        assertTrue(c.evidence().stream().noneMatch(e -> e.startsWith("guard restore")), c.evidence().toString());
+    }
 }
