@@ -38,7 +38,11 @@ final class LanguageDetector {
                 }
                 String cyr = TextForms.translit(t.lower);
                 String f = TextForms.fold(cyr);
-                if (words.kk().contains(f)) {
+                boolean kazakhLetter = false;
+                for (int i = 0; i < t.lower.length() && !kazakhLetter; i++) {
+                    kazakhLetter = words.kazakhLatinLetters().indexOf(t.lower.charAt(i)) >= 0;
+                }
+                if (kazakhLetter || words.kk().contains(f)) {
                     translitKk++;
                 } else if (words.ru().contains(f)) {
                     translitRu++;

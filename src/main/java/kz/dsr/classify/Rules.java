@@ -76,7 +76,7 @@ record Rules(
     }
 
     /** Function words per language (folded) and the letters only Kazakh uses. */
-    record LanguageWords(String defaultLanguage, String kazakhLetters, Set<String> ru, Set<String> kk, Set<String> en) {
+    record LanguageWords(String defaultLanguage, String kazakhLetters, String kazakhLatinLetters, Set<String> ru, Set<String> kk, Set<String> en) {
     }
 
     /**

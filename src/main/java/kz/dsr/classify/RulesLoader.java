@@ -232,12 +232,13 @@ final class RulesLoader {
     }
 
     private Rules.LanguageWords language(Node node) {
-        Map<String, Node> m = map(node, "language", Set.of("default", "kazakhLetters", "ru", "kk", "en"));
+        Map<String, Node> m = map(node, "language", Set.of("default", "kazakhLetters", "kazakhLatinLetters", "ru", "kk", "en"));
         String def = scalar(required(m, "default", node));
         if (!Set.of("ru", "kk", "en").contains(def)) {
             throw error(m.get("default"), "default must be ru, kk or en");
         }
         return new Rules.LanguageWords(def, TextForms.lower(scalar(required(m, "kazakhLetters", node))),
+                m.containsKey("kazakhLatinLetters") ? TextForms.lower(scalar(m.get("kazakhLatinLetters"))) : "",
                 foldedSet(required(m, "ru", node)), foldedSet(required(m, "kk", node)), foldedSet(required(m, "en", node)));
     }
 

@@ -96,26 +96,26 @@ final class TextForms {
             }
             char c = s.charAt(i);
             b.append(switch (c) {
-                case 'a', 'ä' -> "а";
+                case 'a', 'ä', 'á', 'à', 'â' -> "а";
                 case 'b' -> "б";
                 case 'v', 'w' -> "в";
-                case 'g', 'ğ' -> "г";
+                case 'g', 'ğ', 'ǵ' -> "г";
                 case 'd' -> "д";
-                case 'e' -> "е";
+                case 'e', 'é', 'è', 'ê' -> "е";
                 case 'z' -> "з";
                 case 'ž' -> "ж";
-                case 'i', 'ı', 'í' -> "и";
+                case 'i', 'ı', 'í', 'ì', 'î', 'ï' -> "и";
                 case 'y', 'j' -> "ы";
                 case 'k', 'q' -> "к";
                 case 'l' -> "л";
                 case 'm' -> "м";
-                case 'n', 'ñ' -> "н";
-                case 'o', 'ö' -> "о";
+                case 'n', 'ñ', 'ń' -> "н";
+                case 'o', 'ö', 'ó', 'ò', 'ô' -> "о";
                 case 'p' -> "п";
                 case 'r' -> "р";
                 case 's' -> "с";
                 case 't' -> "т";
-                case 'u', 'ū', 'ü', 'ú' -> "у";
+                case 'u', 'ū', 'ü', 'ú', 'ý', 'ù', 'û' -> "у";   // ý: У of the 2018 Kazakh Latin alphabet (á ǵ ı ń ó ú ý)
                 case 'f' -> "ф";
                 case 'h', 'x' -> "х";
                 case 'c' -> "ц";
