@@ -613,4 +613,44 @@ class ClassifierBehaviourTest {
         assertEquals(RequestType.ERASURE, c.type(), c.evidence().toString());
         assertTrue(c.evidence().stream().noneMatch(e -> e.startsWith("guard restore")), c.evidence().toString());
     }
+
+    // ---- round 9 ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Meniń akkaýntymdy óshirińizshi, endi qoldanbaımyn.|ERASURE|kk",
+        "Jarnamalyq habarlamalardy jibermeńizder.|MARKETING_OPT_OUT|kk",
+        "Derekterimdi ýaqytsha buǵattańyz, óshirmeńiz.|BLOCKING|kk",
+    })
+    void kazakhInThe2018LatinAlphabetReadsAsKazakh(String body, RequestType want, String language) {
+        Classification c = classify(body);
+        assertEquals(want, c.type(), body + " → " + c.evidence());
+        assertEquals(language, c.language());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Пока я в командировке, ничего с моими данными не делайте и не удаляйте их.|BLOCKING",
+        "Please leave my data alone until the dispute is settled, but keep it.|BLOCKING",
+    })
+    void doNothingWithMyDataIsABlock(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Наша компания выбирает поставщика доставки. Для тендера подтвердите, где хранятся персональные данные и кто их получает.",
+        "Our compliance team is doing a vendor assessment: which countries do you transfer personal data to?",
+        "Уберите старые фото из моего объявления, загрузил новые.",
+        "Please delete the second photo from my listing, it shows the wrong model.",
+        "As the account admin, please remove the profile of a former employee from our corporate account.",
+    })
+    void companiesListingsAndStaffAreNoDataRequests(String body) {
+        assertType(RequestType.NOT_DSR, body);
+    }
+
+    @Test
+    void askingWhyMyDataIsNeededIsAccess() {
+        assertType(RequestType.ACCESS, "Why do you need my date of birth, and who gets to see it?");
+    }
 }
