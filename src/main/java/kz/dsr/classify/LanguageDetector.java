@@ -50,6 +50,12 @@ final class LanguageDetector {
                     translitRu++;
                 } else if (vocabulary.knowsCyrillic(null, kazakh.stems(f))) {
                     translitKk++;
+                } else if (t.lower.indexOf('j') >= 0) {
+                    // Kazakh translit writes «ж» as j (jarnama, jibermeniz), Russian translit «я/й».
+                    String asKazakh = TextForms.fold(TextForms.translit(t.lower, true));
+                    if (words.kk().contains(asKazakh) || vocabulary.knowsCyrillic(null, kazakh.stems(asKazakh))) {
+                        translitKk++;
+                    }
                 }
             } else {
                 cyrillic++;

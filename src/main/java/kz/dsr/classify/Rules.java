@@ -67,7 +67,8 @@ record Rules(
      * negation passed on by a modal to the next cue («не надо блокировать и удалять»).
      */
     record Negation(Set<String> before, Set<String> after, List<String[]> ignoreAfter, int window,
-            Set<String> transparent, int[] modals, List<String[]> notNegating, Set<String> coordination) {
+            Set<String> transparent, int[] modals, List<String[]> notNegating, Set<String> coordination,
+            Set<String> disjunction) {
     }
 
     /** Kazakh morphology: the stemmer, converb endings and auxiliary verb stems. */

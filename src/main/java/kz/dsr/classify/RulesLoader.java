@@ -210,7 +210,7 @@ final class RulesLoader {
 
     private Rules.Negation negation(Node node, Vocabulary.Builder vocabulary) {
         Map<String, Node> m = map(node, "negation",
-                Set.of("before", "after", "ignoreAfter", "window", "transparent", "modals", "notNegating", "coordination"));
+                Set.of("before", "after", "ignoreAfter", "window", "transparent", "modals", "notNegating", "coordination", "disjunction"));
         List<String[]> notNegating = new ArrayList<>();
         if (m.containsKey("notNegating")) {
             for (String phrase : strings(m.get("notNegating"))) {
@@ -228,7 +228,8 @@ final class RulesLoader {
         return new Rules.Negation(foldedSet(required(m, "before", node)), foldedSet(required(m, "after", node)),
                 List.copyOf(ignore), integer(required(m, "window", node), 1, 10), foldedSet(required(m, "transparent", node)),
                 modals.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(notNegating),
-                m.containsKey("coordination") ? foldedSet(m.get("coordination")) : Set.of());
+                m.containsKey("coordination") ? foldedSet(m.get("coordination")) : Set.of(),
+                m.containsKey("disjunction") ? foldedSet(m.get("disjunction")) : Set.of());
     }
 
     private Rules.LanguageWords language(Node node) {

@@ -376,6 +376,8 @@ final class TextAnalyzer {
                 t.negated = true;
                 if (negatedModal) {
                     coordinated(tokens, j, cue, negation);
+                } else {
+                    disjoined(tokens, j, cue, negation);
                 }
                 return;
             }
@@ -408,6 +410,31 @@ final class TextAnalyzer {
             k += 2;
             while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
                 k++;
+            }
+        }
+    }
+
+    /**
+     * "I'm not deleting my account or withdrawing consent", «не удаляйте аккаунт или данные»: after
+     * any negation an "or" carries it on to the next cue, over the first cue's object (two words at most).
+     */
+    private static void disjoined(Token[] tokens, int j, boolean[] cue, Rules.Negation negation) {
+        int sentence = tokens[j].sentence;
+        int k = j + 1;
+        while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
+            k++;
+        }
+        for (int skipped = 0; k < tokens.length && skipped <= 2; k++, skipped++) {
+            Token t = tokens[k];
+            if (t.punctuation || t.sentence != sentence || cue[k]) {
+                return;
+            }
+            if (negation.disjunction().contains(t.latin ? t.lower : t.folded)) {
+                if (k + 1 < tokens.length && cue[k + 1] && tokens[k + 1].sentence == sentence
+                        && !tokens[k + 1].punctuation) {
+                    tokens[k + 1].negated = true;
+                }
+                return;
             }
         }
     }

@@ -190,8 +190,9 @@ final class Vocabulary {
             }
         }
         // A single word after a Kazakh converb may be an auxiliary (жойып БЕРІҢІЗ): it only adds
-        // politeness, so it does not count as a word of its own.
-        if (words.length == 1 && tokens[i].auxiliary) {
+        // politeness, so it does not count as a word of its own. An ending still counts: the
+        // auxiliary carries the tense of the pair (ауыстырып БЕРДІҢІЗДЕР "you changed").
+        if (words.length == 1 && tokens[i].auxiliary && words[0].kind() != Kind.SUFFIX) {
             return;
         }
         sink.match(e.concept(), i, i + words.length - 1);

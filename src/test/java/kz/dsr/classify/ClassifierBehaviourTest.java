@@ -653,4 +653,41 @@ class ClassifierBehaviourTest {
     void askingWhyMyDataIsNeededIsAccess() {
         assertType(RequestType.ACCESS, "Why do you need my date of birth, and who gets to see it?");
     }
+
+    // ---- round 10 ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Пишу за бабушку, она рядом и диктует: «Удалите мою учётную запись и все мои данные».|ERASURE",
+        "Әжем айтып отыр, мен жазып отырмын: «Менің деректерімнің көшірмесін жіберіңіздер».|ACCESS",
+    })
+    void aRelativeTypingWhatThePersonDictatesIsThePersonsOwnRequest(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    @Test
+    void aLoyaltyCardIsNoPaymentCard() {
+        assertType(RequestType.CONSENT_WITHDRAWAL,
+                "I withdraw my consent to sharing my loyalty card purchase data with partner shops.");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Забудьте моё прошлое письмо, удалять ничего не нужно, всё нашлось.",
+        "Please ignore my earlier email, there is no need to delete anything.",
+    })
+    void takingBackAnEarlierLetterIsNoRequest(String body) {
+        assertType(RequestType.NOT_DSR, body);
+    }
+
+    @Test
+    void notJustDeactivatedAsksForMore() {
+        assertType(RequestType.ERASURE, "I withdraw consent and want my account erased, not just deactivated.");
+    }
+
+    @Test
+    void aNegationCarriesOverOr() {
+        assertType(RequestType.MARKETING_OPT_OUT,
+                "I'm not deleting my account or withdrawing consent, I just want no more promotional e-mails.");
+    }
 }
