@@ -94,13 +94,16 @@ class ClassifierAccuracyTest {
      *   <li>blind11: judge of round 9, measured once: 95.0%, 1 (a thank-you in Kazakh whose past tense
      *       sat on the auxiliary verb; mended in round 10);</li>
      *   <li>blind12: judge of round 9, measured once: 95.0%, 0;</li>
+     *   <li>blind13: judge of round 10, measured once: 97.8%, 1 (a ticket's name typo typed RECTIFICATION);</li>
+     *   <li>blind14: judge of round 10, measured once: 93.8%, 1 (a doctor's appointment «удалите мою запись»;
+     *       round 11 reviews a destructive type stated with little weight);</li>
      * </ul>
-     * blind7 to blind12 were tuned on in rounds 8 to 10 and are no longer blind: the floor here is the
+     * blind7 to blind14 were tuned on in rounds 8 to 11 and are no longer blind: the floor here is the
      * issue's 95% and the zero. Quoted lines ("> ...") are dropped as the mail parser drops them.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blind5.tsv", "blind6.tsv", "blind7.tsv", "blind8.tsv", "blind9.tsv", "blind10.tsv", "blind11.tsv",
-        "blind12.tsv"})
+        "blind12.tsv", "blind13.tsv", "blind14.tsv"})
     void blindWritersTunedOn(String tsv) {
         List<Corpus.Labelled> rows = withoutQuotedLines(tsv);
         Result r = evaluate(tsv + " (a blind writer, tuned on)", rows);

@@ -690,4 +690,36 @@ class ClassifierBehaviourTest {
         assertType(RequestType.MARKETING_OPT_OUT,
                 "I'm not deleting my account or withdrawing consent, I just want no more promotional e-mails.");
     }
+
+    // ---- round 11 ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Удалите, пожалуйста, одно фото из галереи профиля, аккаунт не трогайте.",
+        "Please delete the photo from my chat message, I sent it to the wrong person.",
+    })
+    void aPictureInAGalleryOrChatIsNoErasure(String body) {
+        assertType(RequestType.NOT_DSR, body);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Мама помогла мне установить приложение, но это мой аккаунт: удалите его со всеми данными.|ERASURE",
+        "Stop sending me promo e-mails, my dad keeps asking what they are.|MARKETING_OPT_OUT",
+        "Удалите аккаунт моей мамы, она сама не может написать.|NOT_DSR",
+    })
+    void aRelativeCountsOnlyNearTheData(String body, RequestType want) {
+        assertType(want, body);
+    }
+
+    @Test
+    void aDestructiveWinnerStatedWeaklyIsReviewed() {
+        Classification c = classify("Уберите мою запись на завтра, пожалуйста.");
+        assertTrue(c.type() != RequestType.ERASURE || c.review(), c.evidence().toString());
+    }
+
+    @Test
+    void freezingEverythingAboutMeIsABlock() {
+        assertType(RequestType.BLOCKING, "Freeze everything you have on me until your privacy team answers, and do not delete it.");
+    }
 }
