@@ -2,6 +2,7 @@ package kz.dsr.classify;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +18,10 @@ final class Scorer {
 
     /**
      * The decision with its evidence. {@code fired}: the types some rule matched for (left by the
-     * guards and the mood); {@code silent}: no type reached the minimum score (NOT_DSR by default).
+     * guards and the mood); {@code silent}: no type reached the minimum score (NOT_DSR by default);
+     * {@code takenBack}: types the mail itself takes back (imagined, reported as done, «не удаляйте»)
+     * that no other match still states — the learned fallback must not bring them back;
+     * {@code overTopics}: a request stated in the body won over the support topics around it.
      */
     record Decision(RequestType type, double confidence, boolean review, List<String> evidence,
             Set<RequestType> fired, boolean silent, double notDsr, RequestType strongestRequest,
@@ -114,7 +118,7 @@ final class Scorer {
         Rules.Mood mood = rules.mood();
         // Types whose words the mail itself takes back (imagined, asked about as policy, reported as
         // done, «не удаляйте»): the learned fallback must not bring them back.
-        Set<RequestType> moodCancelled = java.util.EnumSet.noneOf(RequestType.class);
+        Set<RequestType> moodCancelled = EnumSet.noneOf(RequestType.class);
         if (mood != null && !mood.cancels().isEmpty()) {
             Match example = null;
             int cancelled = 0;
@@ -343,7 +347,8 @@ final class Scorer {
                     }
                 }
             }
-            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true, notDsr, strongestRequest, takenBack(moodCancelled, score, scoring), false);
+            return new Decision(RequestType.NOT_DSR, confidence, review, evidence, fired, true, notDsr, strongestRequest,
+                    takenBack(moodCancelled, score, scoring), false);
         }
         double top = score.get(winner);
         double second = 0;
@@ -386,14 +391,14 @@ final class Scorer {
             evidence.add("review: " + winner + " stated in the body only " + fmt(stated.getOrDefault(winner, 0.0))
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
-        return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest, takenBack(moodCancelled, score, scoring),
-                overTopics && winner != RequestType.NOT_DSR);
+        return new Decision(winner, confidence, review, evidence, fired, false, notDsr, strongestRequest,
+                takenBack(moodCancelled, score, scoring), overTopics && winner != RequestType.NOT_DSR);
     }
 
     /** The types the mail took back and no rule match of its own still states. */
     private static Set<RequestType> takenBack(Set<RequestType> cancelled, Map<RequestType, Double> score,
             Rules.Scoring scoring) {
-        Set<RequestType> out = java.util.EnumSet.noneOf(RequestType.class);
+        Set<RequestType> out = EnumSet.noneOf(RequestType.class);
         for (RequestType t : cancelled) {
             if (score.getOrDefault(t, 0.0) < scoring.minScore()) {
                 out.add(t);
