@@ -722,4 +722,16 @@ class ClassifierBehaviourTest {
     void freezingEverythingAboutMeIsABlock() {
         assertType(RequestType.BLOCKING, "Freeze everything you have on me until your privacy team answers, and do not delete it.");
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Please change the delivery address of order 4471 to 12 Abai Ave. My profile address is correct.",
+        "В билете на концерт опечатка в фамилии, исправьте в билете. В профиле всё верно.",
+    })
+    void dataSaidToBeCorrectIsNoCorrection(String body) {
+        // The rules leave nothing to correct; where the model still reads a correction, a person looks.
+        Classification c = classify(body);
+        assertTrue(c.type() != RequestType.RECTIFICATION || c.review(), body + " → " + c.evidence());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("guard is-correct")), c.evidence().toString());
+    }
 }
