@@ -38,11 +38,7 @@ final class LanguageDetector {
                 }
                 String cyr = TextForms.translit(t.lower);
                 String f = TextForms.fold(cyr);
-                boolean kazakhLetter = false;
-                for (int i = 0; i < t.lower.length() && !kazakhLetter; i++) {
-                    kazakhLetter = words.kazakhLatinLetters().indexOf(t.lower.charAt(i)) >= 0;
-                }
-                if (kazakhLetter || words.kk().contains(f)) {
+                if (hasAny(t.lower, words.kazakhLatinLetters()) || words.kk().contains(f)) {
                     translitKk++;
                 } else if (words.ru().contains(f)) {
                     translitRu++;
@@ -60,11 +56,7 @@ final class LanguageDetector {
             } else {
                 cyrillic++;
                 String f = TextForms.fold(t.lower);
-                boolean kazakhLetter = false;
-                for (int i = 0; i < t.lower.length() && !kazakhLetter; i++) {
-                    kazakhLetter = words.kazakhLetters().indexOf(t.lower.charAt(i)) >= 0;
-                }
-                if (kazakhLetter || words.kk().contains(f)) {
+                if (hasAny(t.lower, words.kazakhLetters()) || words.kk().contains(f)) {
                     kk++;
                 } else if (words.ru().contains(f)) {
                     ru++;
@@ -84,5 +76,15 @@ final class LanguageDetector {
             return new Detected("en", false);
         }
         return new Detected(translitKk > translitRu ? "kk" : "ru", true);
+    }
+
+    /** The word holds one of {@code letters}. */
+    private static boolean hasAny(String word, String letters) {
+        for (int i = 0; i < word.length(); i++) {
+            if (letters.indexOf(word.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -176,20 +176,19 @@ final class RulesLoader {
                 m.containsKey("declarativeMin") ? number(m.get("declarativeMin"), 0, 100) : 0,
                 m.containsKey("askedConfidenceMax") ? number(m.get("askedConfidenceMax"), 0, 1) : 1,
                 m.containsKey("closeRatioDestructive") ? number(m.get("closeRatioDestructive"), 0, 1) : 1,
-                optionalConcept(m, "hypothetical", vocabulary), concepts(m, "keep", vocabulary),
+                optionalConcept(m, "hypothetical", vocabulary), concepts(m.get("keep"), "keep", vocabulary),
                 optionalConcept(m, "keepWords", vocabulary),
                 m.containsKey("keepBonus") ? number(m.get("keepBonus"), 0, 100) : 0,
                 optionalConcept(m, "personal", vocabulary), optionalConcept(m, "thanks", vocabulary),
                 optionalConcept(m, "done", vocabulary), optionalConcept(m, "request", vocabulary));
     }
 
-    /** A list of concept names (absent: none). */
-    private int[] concepts(Map<String, Node> m, String key, Vocabulary.Builder vocabulary) {
-        Node n = m.get(key);
+    /** A list of concept names under {@code what} (null: none). */
+    private int[] concepts(Node n, String what, Vocabulary.Builder vocabulary) {
         if (n == null) {
             return new int[0];
         }
-        List<Node> items = list(n, key);
+        List<Node> items = list(n, what);
         int[] ids = new int[items.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = conceptId(items.get(i), scalar(items.get(i)), vocabulary);
@@ -221,13 +220,9 @@ final class RulesLoader {
         for (String phrase : strings(required(m, "ignoreAfter", node))) {
             ignore.add(TextForms.fold(TextForms.lower(phrase.trim())).split("\\s+"));
         }
-        List<Integer> modals = new ArrayList<>();
-        for (Node n : list(required(m, "modals", node), "modals")) {
-            modals.add(conceptId(n, scalar(n), vocabulary));
-        }
         return new Rules.Negation(foldedSet(required(m, "before", node)), foldedSet(required(m, "after", node)),
                 List.copyOf(ignore), integer(required(m, "window", node), 1, 10), foldedSet(required(m, "transparent", node)),
-                modals.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(notNegating),
+                concepts(required(m, "modals", node), "modals", vocabulary), List.copyOf(notNegating),
                 m.containsKey("coordination") ? foldedSet(m.get("coordination")) : Set.of(),
                 m.containsKey("disjunction") ? foldedSet(m.get("disjunction")) : Set.of());
     }
@@ -326,18 +321,8 @@ final class RulesLoader {
                 cancels.add(type(t));
             }
         }
-        List<Integer> unless = new ArrayList<>();
-        if (m.containsKey("unless")) {
-            for (Node u : list(m.get("unless"), "unless")) {
-                unless.add(conceptId(u, scalar(u), vocabulary));
-            }
-        }
-        List<Integer> except = new ArrayList<>();
-        if (m.containsKey("except")) {
-            for (Node u : list(m.get("except"), "except")) {
-                except.add(conceptId(u, scalar(u), vocabulary));
-            }
-        }
+        int[] unless = concepts(m.get("unless"), "unless", vocabulary);
+        int[] except = concepts(m.get("except"), "except", vocabulary);
         List<int[]> requires = new ArrayList<>();
         if (m.containsKey("requires")) {
             for (Node u : list(m.get("requires"), "requires")) {
@@ -356,8 +341,8 @@ final class RulesLoader {
         }
         Integer window = m.containsKey("window") ? integer(m.get("window"), 0, 100) : null;
         return new Rules.Guard(scalar(required(m, "name", node)), parts(required(m, "all", node), vocabulary),
-                unless.stream().mapToInt(Integer::intValue).toArray(),
-                except.stream().mapToInt(Integer::intValue).toArray(),
+                unless,
+                except,
                 requires.toArray(int[][]::new),
                 Rules.GuardScope.valueOf(scope.toUpperCase(Locale.ROOT)), Set.copyOf(cancels),
                 notDsr, window, review, YamlFile.line(node));

@@ -2,6 +2,7 @@ package kz.dsr.classify;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -375,9 +376,9 @@ final class TextAnalyzer {
             if (cue[j]) {
                 t.negated = true;
                 if (negatedModal) {
-                    coordinated(tokens, j, cue, negation);
+                    carryOver(tokens, j, cue, negation.coordination(), 0);
                 } else {
-                    disjoined(tokens, j, cue, negation);
+                    carryOver(tokens, j, cue, negation.disjunction(), 2);
                 }
                 return;
             }
@@ -390,53 +391,40 @@ final class TextAnalyzer {
     }
 
     /**
-     * «не надо блокировать и удалять», "don't want to block or delete": after a negated modal the
-     * negation carries over a conjunction to the cue right after it (and on along such a chain).
+     * Carries a negation from the cue at {@code j} over a conjunction to the cue right after it, and
+     * on along such a chain: after a negated modal over «и / или» («не надо блокировать и удалять»,
+     * "don't want to block or delete"), after any negation over "or" only, past the first cue's object
+     * ("I'm not deleting my account or withdrawing consent": {@code objectWords} 2).
      */
-    private static void coordinated(Token[] tokens, int j, boolean[] cue, Rules.Negation negation) {
-        int k = j + 1;
-        while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
-            k++; // the rest of a phrase cue
-        }
-        while (k + 1 < tokens.length) {
+    private static void carryOver(Token[] tokens, int j, boolean[] cue, Set<String> conjunctions, int objectWords) {
+        int sentence = tokens[j].sentence;
+        int k = j;
+        while (true) {
+            k++;
+            while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
+                k++; // the rest of a phrase cue
+            }
+            for (int skipped = 0; k < tokens.length && skipped < objectWords && !cue[k] && !tokens[k].punctuation
+                    && !tokens[k].pauseBefore && tokens[k].sentence == sentence
+                    && !conjunctions.contains(word(tokens[k])); skipped++) {
+                k++; // the first cue's object
+            }
+            if (k + 1 >= tokens.length) {
+                return;
+            }
             Token and = tokens[k];
             Token next = tokens[k + 1];
-            if (and.punctuation || next.punctuation || and.sentence != tokens[j].sentence || next.sentence != and.sentence
-                    || and.pauseBefore || next.pauseBefore || !cue[k + 1]
-                    || !negation.coordination().contains(and.latin ? and.lower : and.folded)) {
+            if (and.punctuation || next.punctuation || and.sentence != sentence || next.sentence != sentence
+                    || and.pauseBefore || next.pauseBefore || !cue[k + 1] || !conjunctions.contains(word(and))) {
                 return;
             }
             next.negated = true;
-            k += 2;
-            while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
-                k++;
-            }
+            k++;
         }
     }
 
-    /**
-     * "I'm not deleting my account or withdrawing consent", «не удаляйте аккаунт или данные»: after
-     * any negation an "or" carries it on to the next cue, over the first cue's object (two words at most).
-     */
-    private static void disjoined(Token[] tokens, int j, boolean[] cue, Rules.Negation negation) {
-        int sentence = tokens[j].sentence;
-        int k = j + 1;
-        while (k < tokens.length && cue[k] && !tokens[k].pauseBefore) {
-            k++;
-        }
-        for (int skipped = 0; k < tokens.length && skipped <= 2; k++, skipped++) {
-            Token t = tokens[k];
-            if (t.punctuation || t.sentence != sentence || cue[k]) {
-                return;
-            }
-            if (negation.disjunction().contains(t.latin ? t.lower : t.folded)) {
-                if (k + 1 < tokens.length && cue[k + 1] && tokens[k + 1].sentence == sentence
-                        && !tokens[k + 1].punctuation) {
-                    tokens[k + 1].negated = true;
-                }
-                return;
-            }
-        }
+    private static String word(Token t) {
+        return t.latin ? t.lower : t.folded;
     }
 
     private static void scopeBackward(Token[] tokens, int i, boolean[] cue, boolean[] modal, Rules.Negation negation) {
