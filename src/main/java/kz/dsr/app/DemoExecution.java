@@ -61,10 +61,10 @@ final class DemoExecution {
             long id = ids.get(0);
             String ref = store.queryForObject("select reference from request where id = ?", String.class, id);
             waitFor(timeout, () -> "AWAITING_VERIFICATION".equals(status(store, id)));
-            String code = waitForCode(holder, ref, timeout);
+            jakarta.mail.internet.MimeMessage codeMail = waitForCode(holder, ref, timeout);
             out.println();
             out.println(ref + "  " + holder + ": code sent to the registered address; the person replies with it");
-            servers.deliverToSupport(reply(holder, ref, code));
+            servers.deliverToSupport(reply(holder, codeMail));
             // COMPLETED only once every processor confirmed (AWAITING_PROCESSORS until then).
             waitFor(timeout, () -> List.of("COMPLETED", "ON_HOLD", "FAILED", "REJECTED").contains(status(store, id)));
             out.println(ref + "  →  " + status(store, id) + "   timeline: " + String.join(" → ", store.queryForList(
@@ -115,16 +115,16 @@ final class DemoExecution {
         return store.queryForObject("select status from request where id = ?", String.class, id);
     }
 
-    private String waitForCode(String address, String reference, Duration timeout) throws Exception {
-        Pattern code = Pattern.compile("(?:одноразовый код|one-time code|Бір реттік кодыңыз): (\\d{6})");
-        String[] found = new String[1];
+    /** The mail that carried the request's code to the address. */
+    private jakarta.mail.internet.MimeMessage waitForCode(String address, String reference, Duration timeout)
+            throws Exception {
+        jakarta.mail.internet.MimeMessage[] found = new jakarta.mail.internet.MimeMessage[1];
         waitFor(timeout, () -> {
             for (jakarta.mail.internet.MimeMessage m : servers.mail().getReceivedMessagesForDomain(address)) {
                 try {
                     if (m.getSubject().contains(reference) && m.getContent() instanceof String text) {
-                        Matcher matcher = code.matcher(text);
-                        if (matcher.find()) {
-                            found[0] = matcher.group(1);
+                        if (CODE.matcher(text).find()) {
+                            found[0] = m;
                             return true;
                         }
                     }
@@ -137,13 +137,22 @@ final class DemoExecution {
         return found[0];
     }
 
-    private static byte[] reply(String from, String reference, String code) throws Exception {
+    private static final Pattern CODE = Pattern.compile("(?:одноразовый код|one-time code|Бір реттік кодыңыз): (\\d{6})");
+
+    /** The person's answer to the code mail, as a mail client writes it: in its thread, with the code. */
+    private static byte[] reply(String from, jakarta.mail.internet.MimeMessage codeMail) throws Exception {
+        Matcher code = CODE.matcher((String) codeMail.getContent());
+        if (!code.find()) {
+            throw new IllegalStateException("the code mail holds no code");
+        }
         jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
                 jakarta.mail.Session.getInstance(new java.util.Properties()));
         m.setFrom(new jakarta.mail.internet.InternetAddress(from));
         m.setRecipients(jakarta.mail.Message.RecipientType.TO, EmbeddedServices.SUPPORT_ADDRESS);
-        m.setSubject("Re: [" + reference + "]", "UTF-8");
-        m.setText("Код: " + code, "UTF-8");
+        m.setSubject("Re: " + codeMail.getSubject(), "UTF-8");
+        m.setHeader("In-Reply-To", codeMail.getMessageID());
+        m.setHeader("References", codeMail.getMessageID());
+        m.setText("Код: " + code.group(1), "UTF-8");
         m.saveChanges();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         m.writeTo(bytes);

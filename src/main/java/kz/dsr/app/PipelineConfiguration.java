@@ -30,6 +30,7 @@ import kz.dsr.processors.Processors;
 import kz.dsr.processors.ProcessorsLoader;
 import kz.dsr.notify.SmsGateway;
 import kz.dsr.request.Lifecycle;
+import kz.dsr.subject.AddressProof;
 import kz.dsr.subject.Matching;
 import kz.dsr.subject.RequestFlow;
 import kz.dsr.subject.SubjectFinder;
@@ -168,9 +169,12 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 tiers.put(type, tier(settings, "dsr.verification.tier." + type.name()));
             }
         }
+        AddressProof proofs = new AddressProof(map, requestStore, subjects);
         Verification verification = new Verification(jdbc, lifecycle, events, replies, hash, Clock.systemUTC(),
                 Duration.ofHours(settings.integer("dsr.verification.code-valid-hours", 1)),
-                settings.integer("dsr.verification.max-tries", 1), tiers);
+                settings.integer("dsr.verification.max-tries", 1), tiers,
+                new Verification.Limits(settings.integer("dsr.verification.max-open-per-account", 1),
+                        settings.integer("dsr.verification.max-codes-per-account-per-day", 1)), proofs);
         Matching matching = new Matching(subjects, map.subject().identities().keySet(), requestStore, lifecycle,
                 verification, replies);
         registry.bind("requestFlow", new RequestFlow(jdbc, requestStore, lifecycle, matching, verification, events,
@@ -204,7 +208,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
                         Duration.ofSeconds(settings.integer("dsr.processors.breaker.open-seconds", 1)), clock),
                 outbox, processorTasks));
         registry.bind("requestExecution", new RequestExecution(actions, requestStore, events, lifecycle, replies,
-                subjects, Path.of(settings.string("dsr.export.dir")), processorTasks, map));
+                subjects, Path.of(settings.string("dsr.export.dir")), processorTasks, map, verification, proofs));
         registry.bind("smsGateway", new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),
                 settings.string("dsr.sms.sender"), Duration.ofMillis(settings.integer("dsr.sms.timeout-ms", 100))));
 

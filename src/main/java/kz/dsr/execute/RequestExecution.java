@@ -38,7 +38,12 @@ public final class RequestExecution {
     private static final String ACTOR = "executor";
 
     /** What {@link #execute} hands to {@link #record}. */
-    public record Outcome(long requestId, Execution execution, SubjectIdentities identities) {
+    /**
+     * {@code identities}: what processors are told; {@code registered}: the account's own e-mail and phone
+     * as they were before the execution (where replies may go).
+     */
+    public record Outcome(long requestId, Execution execution, SubjectIdentities identities,
+            kz.dsr.subject.Verification.Registered registered) {
     }
 
     private final DataActions actions;
@@ -50,9 +55,14 @@ public final class RequestExecution {
     private final Path exportDir;
     private final ProcessorTasks processors;
     private final DataMap map;
+    private final kz.dsr.subject.Verification verification;
+    private final kz.dsr.subject.AddressProof proofs;
 
     public RequestExecution(DataActions actions, RequestStore requests, EventLog events, Lifecycle lifecycle,
-            Replies replies, SubjectFinder subjects, Path exportDir, ProcessorTasks processors, DataMap map) {
+            Replies replies, SubjectFinder subjects, Path exportDir, ProcessorTasks processors, DataMap map,
+            kz.dsr.subject.Verification verification, kz.dsr.subject.AddressProof proofs) {
+        this.verification = verification;
+        this.proofs = proofs;
         this.processors = processors;
         this.map = map;
         this.actions = actions;
@@ -76,6 +86,9 @@ public final class RequestExecution {
         JsonNode identifiers = requests.classification(requestId).path("identifiers");
         // Read before the executor runs: after an erasure the processors could not be told who it was.
         SubjectIdentities who = identities(subject, r);
+        kz.dsr.subject.Verification.Registered registered = subjects.registered(subject);
+        registered = new kz.dsr.subject.Verification.Registered(
+                registered.email().filter(v -> !KeyedHash.isHash(v)), registered.phone().filter(v -> !KeyedHash.isHash(v)));
         Execution e = switch (r.type()) {
             case ERASURE -> actions.erasure().run(subject);
             case ACCESS -> {
@@ -95,7 +108,7 @@ public final class RequestExecution {
             default -> Execution.rejected(r.type() + " is not a request to carry out");
         };
         LOG.info("Request {} ({}): {} — {} table(s)", r.reference(), r.type(), e.result(), e.tables().size());
-        return new Outcome(requestId, e, who);
+        return new Outcome(requestId, e, who, registered);
     }
 
     /** Records the outcome: status, one event with the counts (never values), the on-hold reply. */
@@ -124,7 +137,7 @@ public final class RequestExecution {
                 List<Processor> toTell = processors.receiving(r, fieldCategories(correction));
                 if (toTell.isEmpty()) {
                     lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.COMPLETED, "carried out", ACTOR);
-                    completedReply(r, e, false);
+                    completedReply(r, e, false, outcome.registered());
                 } else {
                     // Not done until the processors have done it too: they are told in this transaction, and
                     // the final reply waits (held in the outbox) until every one of them confirms.
@@ -132,7 +145,7 @@ public final class RequestExecution {
                             : outcome.identities(), correction);
                     lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.AWAITING_PROCESSORS,
                             "carried out; waiting for " + toTell.stream().map(Processor::name).toList(), ACTOR);
-                    completedReply(r, e, true);
+                    completedReply(r, e, true, outcome.registered());
                 }
             }
             case ON_HOLD -> {
@@ -158,21 +171,47 @@ public final class RequestExecution {
     }
 
     /**
-     * The final reply. An access export goes only to the subject's registered e-mail address; for a
-     * phone-only account, verified by a code sent to that phone, to the address that sent the code back.
+     * The final reply, only ever to an address verified for the subject: the registered e-mail as it was
+     * before the execution (the code went there), or, for an account without one, the requester's address
+     * (the code came back from it). An access export of a phone-only account goes to the requester's
+     * address only if a code sent to that address came back; a new e-mail address, proven the same way,
+     * gets the reply to its correction, and the former address is told of the change.
      */
-    private void completedReply(Request r, Execution e, boolean held) {
+    private void completedReply(Request r, Execution e, boolean held, kz.dsr.subject.Verification.Registered before) {
+        kz.dsr.subject.Verification.Registered was = before == null
+                ? new kz.dsr.subject.Verification.Registered(java.util.Optional.empty(), java.util.Optional.empty())
+                : before;
         List<OutgoingMail.Attachment> files = List.of();
-        String recipient = r.requesterEmail();
+        String recipient = was.email().orElse(r.requesterEmail());
+        boolean confirmedAddress = false;
         if (r.type() == kz.dsr.request.RequestType.ACCESS) {
             Path dir = exportDir.resolve(r.reference());
             files = List.of(new OutgoingMail.Attachment(dir.resolve("export.json").toString(), "export.json",
                             "application/json"),
                     new OutgoingMail.Attachment(dir.resolve("export.html").toString(), "export.html", "text/html"));
-            String subject = requests.subjectRef(r.id()).orElseThrow();
-            recipient = subjects.registered(subject).email().orElse(r.requesterEmail());
+            if (was.email().isEmpty()) {
+                confirmedAddress = verification.proven(r.id(), r.requesterEmail());
+                if (!confirmedAddress) {
+                    // Unreachable through the lifecycle (the address proves itself before VERIFIED); kept so
+                    // that no other path can ever mail an export to an address nobody proved.
+                    events.append(r.id(), "EXPORT_NOT_SENT", ACTOR, Map.of("why",
+                            "the account has no registered e-mail and no address proved itself with a code"));
+                    replies.askOperator(r, "the export was made but not sent: no verified address to send it to");
+                    return;
+                }
+            }
         }
-        replies.completed(r, e, files, recipient, held);
+        java.util.Optional<kz.dsr.subject.AddressProof.IdentityChange> change = proofs.identityChange(r);
+        if (change.isPresent()) {
+            if (change.get().identity().name().equals("email")) {
+                // The new address proved itself with a code; the former one hears of the change.
+                recipient = change.get().identity().normaliser().apply(change.get().newValue()).orElse(recipient);
+            }
+            if (recipient == null || !recipient.equalsIgnoreCase(was.email().orElse(""))) {
+                replies.identityChanged(r, change.get().identity().name(), was.email(), was.phone());
+            }
+        }
+        replies.completed(r, e, files, recipient, held, confirmedAddress);
     }
 
     /** The registered e-mail and phone (never an already hashed one, should the request run twice) and the key. */

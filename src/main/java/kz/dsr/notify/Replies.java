@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import kz.dsr.datamap.DataMap;
 import kz.dsr.execute.Execution;
 import kz.dsr.execute.TableOutcome;
@@ -64,23 +65,23 @@ public final class Replies implements Verification.Messages {
     }
 
     @Override
-    public void codeByMail(Request r, String registeredEmail, String code, Instant expires) {
-        OutgoingMail mail = composer.notice("code", single(r.language()), Map.of("code", code,
-                "expires", WHEN.format(expires.atZone(zone))), registeredEmail, r.reference(), null);
-        outbox.enqueueMail(Outbox.CODE_KEY_PREFIX + r.reference(), r.id(), mail);
+    public void codeByMail(Request r, String key, String to, String code, Instant expires, boolean toNewAddress) {
+        OutgoingMail mail = composer.notice(toNewAddress ? "code-address" : "code", single(r.language()),
+                Map.of("code", code, "expires", WHEN.format(expires.atZone(zone))), to, r.reference(), null);
+        outbox.enqueueMail(key, r.id(), mail);
     }
 
     @Override
-    public void codeBySms(Request r, String registeredPhone, String code, Instant expires) {
+    public void codeBySms(Request r, String key, String to, String code, Instant expires) {
         String text = composer.text("code-sms", r.language(), Map.of("code", code,
                 "expires", WHEN.format(expires.atZone(zone))), r.reference());
-        outbox.enqueueSms(Outbox.CODE_KEY_PREFIX + r.reference(), r.id(), registeredPhone, text);
+        outbox.enqueueSms(key, r.id(), to, text);
     }
 
     @Override
-    public void wrongCode(Request r, int triesLeft) {
+    public void wrongCode(Request r, int triesLeft, String to) {
         reply("code-wrong-" + triesLeft, r, "code-wrong", Map.of("triesLeft", String.valueOf(triesLeft)), List.of(),
-                r.requesterEmail());
+                to);
     }
 
     @Override
@@ -107,19 +108,14 @@ public final class Replies implements Verification.Messages {
     }
 
     /**
-     * What was done, in plain words. {@code recipient} is the verified address (for an access
-     * request, the registered one: the export goes nowhere else).
-     */
-    public void completed(Request r, Execution e, List<OutgoingMail.Attachment> files, String recipient) {
-        completed(r, e, files, recipient, false);
-    }
-
-    /**
-     * {@code held}: the reply is written now but waits in the outbox until the request completes (its
-     * processors confirm, or an operator closes it), when {@code Outbox.release("completed:REF")} lets it go.
+     * What was done, in plain words, to {@code recipient}: an address verified for the subject (an
+     * access export goes nowhere else). {@code held}: the reply is written now but waits in the outbox
+     * until the request completes (its processors confirm, or an operator closes it), when
+     * {@code Outbox.release("completed:REF")} lets it go. {@code confirmedAddress}: the recipient is not
+     * a registered address but one that proved itself with a code in this request.
      */
     public void completed(Request r, Execution e, List<OutgoingMail.Attachment> files, String recipient,
-            boolean held) {
+            boolean held, boolean confirmedAddress) {
         String lang = single(r.language());
         Map<String, String> v = new LinkedHashMap<>();
         v.put("deleted", String.valueOf(e.rows(TableOutcome.Action.DELETED)));
@@ -130,10 +126,28 @@ public final class Replies implements Verification.Messages {
         v.put("field", String.valueOf(e.facts().getOrDefault("field", "")));
         v.put("categories", String.join(", ", map.exportedCategories().stream()
                 .map(c -> map.processing().categories().get(c).title().in(lang)).toList()));
-        reply("completed", r, "completed-" + r.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                v, files, recipient);
+        String template = "completed-" + r.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (confirmedAddress && r.type() == kz.dsr.request.RequestType.ACCESS) {
+            template = "completed-access-confirmed";
+        }
+        reply("completed", r, template, v, files, recipient);
         if (held) {
             outbox.hold("completed:" + r.reference());
+        }
+    }
+
+    /**
+     * Tells the account's former e-mail (or, without one, its former phone) that its registered
+     * {@code field} was changed: whoever holds the old address learns of it at once.
+     */
+    public void identityChanged(Request r, String field, Optional<String> oldEmail, Optional<String> oldPhone) {
+        Map<String, String> v = Map.of("field", field);
+        if (oldEmail.isPresent()) {
+            outbox.enqueueMail("identity-changed:" + r.reference(), r.id(),
+                    composer.notice("identity-changed", single(r.language()), v, oldEmail.get(), r.reference(), null));
+        } else if (oldPhone.isPresent()) {
+            outbox.enqueueSms("identity-changed:" + r.reference(), r.id(), oldPhone.get(),
+                    composer.text("identity-changed-sms", r.language(), v, r.reference()));
         }
     }
 

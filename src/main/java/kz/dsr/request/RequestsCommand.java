@@ -398,8 +398,9 @@ public final class RequestsCommand implements Runnable {
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
-            description = "A NEEDS_REVIEW request goes on as classified (CLASSIFIED): matching and verification"
-                    + " then continue in the running pipeline.")
+            description = "A NEEDS_REVIEW request goes on: to matching (CLASSIFIED), or, when its account is known or"
+                    + " named with --subject, to a one-time code for that account (MATCHED). Also sends the code to a"
+                    + " request held without one (AWAITING_VERIFICATION: several accounts, or too many codes).")
     static final class Approve extends Decision {
 
         @Option(names = "--subject", paramLabel = "KEY", description = "the account the request is about (its key in"
@@ -419,28 +420,54 @@ public final class RequestsCommand implements Runnable {
         @Override
         void run(Store store, PrintStream out) {
             Lifecycle lifecycle = new Lifecycle(store.jdbc, new EventLog(store.jdbc));
-            RequestStatus next = subject == null ? RequestStatus.CLASSIFIED : RequestStatus.MATCHED;
+            RequestStatus[] moved = new RequestStatus[2];
             Row r = store.transaction.execute(tx -> {
-                Row row = waitingForReview(store.jdbc);
+                Row row = find(store.jdbc, reference, true).orElseThrow(() -> unknown(reference));
+                RequestStatus from = row.status();
+                if (from == RequestStatus.AWAITING_VERIFICATION && waitsForUnsentCode(store.jdbc, row.id())) {
+                    // Held without a code (several accounts, no contact, too many codes): the operator
+                    // names the account and a code goes to it, whatever the per-account limits say.
+                    if (subject == null && row.subjectRef() == null) {
+                        throw new Refused(row.reference() + " waits for a code that was never sent because no single"
+                                + " account could be chosen: name the account with --subject KEY");
+                    }
+                    store.jdbc.update("update verification_code set used_at = now() where request_id = ? and"
+                            + " purpose = 'DECOY' and used_at is null", row.id());
+                } else {
+                    row = waitingForReview(store.jdbc);
+                }
+                // A request whose account is known goes on to its code; one without is matched again.
+                boolean known = subject != null || row.subjectRef() != null;
+                RequestStatus next = known ? RequestStatus.MATCHED : RequestStatus.CLASSIFIED;
                 if (subject != null) {
                     // The operator names the account; a one-time code to its registered address still decides.
                     store.jdbc.update("update request set subject_ref = ? where id = ?", subject.strip(), row.id());
                 }
-                if (!lifecycle.move(row.id(), RequestStatus.NEEDS_REVIEW, next, reason.strip(), actor(),
-                        details("approve"))) {
+                if (!lifecycle.move(row.id(), from, next, reason.strip(), actor(), details("approve"))) {
                     throw new Refused(row.reference() + " was moved by someone else meanwhile");
                 }
+                moved[0] = from;
+                moved[1] = next;
                 return row;
             });
-            out.printf("%s approved by %s: NEEDS_REVIEW → %s (%s). The running pipeline now %s.%n", r.reference(),
-                    actor(), next, r.type(), subject == null ? "matches the subject and asks for verification"
+            RequestStatus next = moved[1];
+            out.printf("%s approved by %s: %s → %s (%s). The running pipeline now %s.%n", r.reference(),
+                    actor(), moved[0], next, r.type(), next == RequestStatus.CLASSIFIED
+                            ? "matches the subject and asks for verification"
                             : "sends a one-time code to that account's registered address");
-            String came = subject == null ? cameFrom(store.jdbc, r.id()) : null;
+            String came = next == RequestStatus.CLASSIFIED ? cameFrom(store.jdbc, r.id()) : null;
             if (came != null) {
                 out.printf("Note: %s came to review from %s; if the same cause holds (several accounts match, risk"
                         + " tier review), it comes back to NEEDS_REVIEW — name the account with --subject.%n",
                         r.reference(), came);
             }
+        }
+
+        /** True when the request's live code is one that was never sent (it waits for an operator or expiry). */
+        private static boolean waitsForUnsentCode(JdbcTemplate jdbc, long id) {
+            List<String> purpose = jdbc.queryForList("select purpose from verification_code where request_id = ?"
+                    + " order by id desc limit 1", String.class, id);
+            return !purpose.isEmpty() && purpose.get(0).equals("DECOY");
         }
 
         /** The status the request was in before its last move to review, when that was after matching. */

@@ -12,9 +12,10 @@ import kz.dsr.store.RequestStore.Request;
 /**
  * Finds the data subject of a CLASSIFIED request through the data map's identities: the sender's
  * address and the e-mail addresses and phone numbers written in the mail. One subject: MATCHED and
- * on to verification. None: the same reply as when a code was sent ("if an account is registered
- * to the details you gave…"), so nobody learns whether an account exists. Several: an operator
- * decides (NEEDS_REVIEW).
+ * on to verification. None, or several: the request waits for a code like any other, though none was
+ * sent (several: an operator is asked to name the account), so the person writing learns nothing about
+ * which accounts exist. A type whose risk tier is review goes to an operator before matching says
+ * anything, whatever the application database holds.
  */
 public final class Matching {
 
@@ -51,28 +52,39 @@ public final class Matching {
         if (hasPhone) {
             ids.path("phones").forEach(p -> keys.addAll(finder.find("phone", p.asText())));
         }
+        if (verification.tier(r.type()) == Verification.Tier.REVIEW) {
+            if (keys.size() == 1) {
+                requests.setSubjectRef(r.id(), String.valueOf(keys.iterator().next()));
+            }
+            lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.NEEDS_REVIEW, "risk tier review ("
+                    + keys.size() + " account(s) match)", ACTOR, Map.of("accounts", keys.size()));
+            messages.askOperator(r, "the " + r.type() + " tier is set to review; " + keys.size()
+                    + " account(s) match the sender and the details in the mail");
+            return;
+        }
         if (keys.isEmpty()) {
-            messages.codeSentReply(r);
-            lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.REJECTED,
-                    "no account matches the sender or the details in the mail (the person was told neutrally)", ACTOR);
+            verification.withoutCode(r, RequestStatus.CLASSIFIED,
+                    "no account matches the sender or the details in the mail", false);
             return;
         }
         if (keys.size() > 1) {
-            lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.NEEDS_REVIEW,
-                    keys.size() + " accounts match the details in the mail", ACTOR, Map.of("accounts", keys.size()));
-            messages.askOperator(r, keys.size() + " accounts match the sender and the details in the mail");
+            verification.withoutCode(r, RequestStatus.CLASSIFIED,
+                    keys.size() + " accounts match the sender and the details in the mail", true);
             return;
         }
         Object key = keys.iterator().next();
         requests.setSubjectRef(r.id(), String.valueOf(key));
         lifecycle.move(r.id(), RequestStatus.CLASSIFIED, RequestStatus.MATCHED, "one account matches", ACTOR);
-        verification.start(requests.byId(r.id()).orElseThrow(), finder.registered(key));
+        verification.start(requests.byId(r.id()).orElseThrow(), finder.registered(key), false);
     }
 
-    /** A MATCHED request whose subject an operator named: on to verification with that account. */
+    /**
+     * A MATCHED request whose subject an operator named (or approved after review): on to verification
+     * with that account, the review tier and the per-account limits behind it.
+     */
     public void verifyNamed(Request r) {
         Object key = requests.subjectRef(r.id()).orElseThrow(() -> new IllegalStateException(
                 "request " + r.reference() + " is MATCHED without a subject"));
-        verification.start(r, finder.registered(key));
+        verification.start(r, finder.registered(key), true);
     }
 }

@@ -34,7 +34,7 @@ class HoldRecheckTest {
             Matcher code = Pattern.compile("код: (\\d{6})").matcher(pipeline.received("debtor@example.kz").stream()
                     .map(RequestLifecycleTest::text).filter(t -> t.contains("одноразовый код:")).findFirst().orElseThrow());
             code.find();
-            pipeline.deliver(mail().from("debtor@example.kz").subject("Re: [" + ref + "]").body(code.group(1)).bytes());
+            pipeline.replyToLast("debtor@example.kz", ref, code.group(1));
             await("on hold", WAIT, () -> "ON_HOLD".equals(status(pipeline, id)));
 
             // A day later (the re-check period has passed) the debt is still unpaid: back ON_HOLD, no new mail.

@@ -54,8 +54,7 @@ class LifecycleRestartTest {
                     .filter(t -> t.contains("одноразовый код:")).findFirst().orElseThrow();
             Matcher code = Pattern.compile("код: (\\d{6})").matcher(codeMail);
             code.find();
-            pipeline.deliver(mail().from("aigerim.nurlanova@example.kz").subject("Re: [" + ref + "]")
-                    .body(code.group(1)).bytes());
+            pipeline.replyToLast("aigerim.nurlanova@example.kz", ref, code.group(1));
             await("completed after the restart", WAIT, () -> "COMPLETED".equals(pipeline.store().queryForObject(
                     "select status from request where id = ?", String.class, id)));
             assertEquals(0, app.queryForObject("select count(*) from vehicles where user_id = 1", Integer.class));

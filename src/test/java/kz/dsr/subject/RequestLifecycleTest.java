@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kz.dsr.testing.LocalSmsGateway;
 import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.RunningPipeline;
 import kz.dsr.testing.TestMail;
@@ -37,15 +38,21 @@ public class RequestLifecycleTest {
     private static RunningPipeline pipeline;
     private static JdbcTemplate app;
 
+    private static LocalSmsGateway sms;
+
     @BeforeAll
     static void start() {
-        pipeline = RunningPipeline.start(Map.of("dsr.flow.poll-ms", "200", "dsr.operator.address", "operator@dsr.test"));
+        sms = new LocalSmsGateway();
+        Map<String, String> settings = new java.util.HashMap<>(sms.settings());
+        settings.putAll(Map.of("dsr.flow.poll-ms", "200", "dsr.operator.address", "operator@dsr.test"));
+        pipeline = RunningPipeline.start(settings);
         app = new JdbcTemplate(TestServers.get().dataSource(pipeline.settings().get("dsr.app-db.url")));
     }
 
     @AfterAll
     static void stop() {
         pipeline.close();
+        sms.close();
     }
 
     private static long requestOf(TestMail m) {
@@ -116,7 +123,7 @@ public class RequestLifecycleTest {
     }
 
     private static void replyWithCode(String from, String reference, String code) {
-        pipeline.deliver(mail().from(from).subject("Re: Удаление [" + reference + "]").body("Код: " + code).bytes());
+        pipeline.replyToLast(from, reference, "Код: " + code);
     }
 
     private static int count(String sql, Object... args) {
@@ -169,19 +176,30 @@ public class RequestLifecycleTest {
         long id = requestOf(mail().from("stranger@example.kz").subject("Удаление")
                 .body("Прошу удалить все мои персональные данные."));
         String ref = reference(id);
-        awaitStatus(id, "REJECTED");
+        // It waits for a code that was never sent, and expires like any other: nothing tells it apart.
+        awaitStatus(id, "AWAITING_VERIFICATION");
         await("neutral reply", WAIT, () -> mailsAbout("stranger@example.kz", ref).size() == 2);
         String neutral = mailsAbout("stranger@example.kz", ref).stream().map(RequestLifecycleTest::text)
                 .filter(t -> t.contains("Если на указанные вами данные зарегистрирован аккаунт")).findFirst().orElseThrow();
         assertTrue(neutral.contains("мы отправили одноразовый код"), neutral);
+        assertEquals(0, pipeline.count("select count(*) from outbox where request_id = ? and event_key like 'code:%'",
+                id), "no code went anywhere");
+        pipeline.store().update("update verification_code set expires_at = now() - interval '1 second'"
+                + " where request_id = ?", id);
+        awaitStatus(id, "EXPIRED");
+        await("expired reply", WAIT, () -> mailsAbout("stranger@example.kz", ref).size() == 3);
     }
 
     @Test
     void twoAccountsInOneMailGoToAnOperatorWhoNamesTheAccount() throws Exception {
         long id = requestOf(mail().from("debtor@example.kz").subject("Данные")
                 .body("Какие персональные данные вы храните обо мне? Второй мой номер 87051234567."));
-        awaitStatus(id, "NEEDS_REVIEW");
-        await("operator told", WAIT, () -> mailsAbout("operator@dsr.test", reference(id)).size() >= 1);
+        // To the person it reads like any request waiting for its code; the operator is asked to choose.
+        awaitStatus(id, "AWAITING_VERIFICATION");
+        await("operator told", WAIT, () -> mailsAbout("operator@dsr.test", reference(id)).stream()
+                .anyMatch(m -> text(m).contains("2 accounts match")));
+        assertEquals(0, pipeline.count("select count(*) from outbox where request_id = ? and event_key like 'code:%'",
+                id), "no code before the operator chose");
 
         // The operator names the account (requests approve --subject): a code goes to its registered address.
         OperatorCommands ops = OperatorCommands.configured(Files.createTempFile("dsr-ops", ".properties"),
@@ -189,8 +207,10 @@ public class RequestLifecycleTest {
         int exit = ops.run("requests", "approve", reference(id), "--subject", "2", "--operator", "aliya", "--reason",
                 "the second number is an old one").exit();
         assertEquals(0, exit);
+        String code = codeSentTo("debtor@example.kz", reference(id));
         awaitStatus(id, "AWAITING_VERIFICATION");
-        codeSentTo("debtor@example.kz", reference(id));
+        replyWithCode("debtor@example.kz", reference(id), code);
+        awaitStatus(id, "COMPLETED");
     }
 
     @Test
@@ -229,18 +249,24 @@ public class RequestLifecycleTest {
     }
 
     @Test
-    void aRectificationWritesTheNewPhone() {
+    void aRectificationWritesTheNewPhoneOnceItProvedItself() {
         // A generated subject (each test has its own account, so the order of tests does not matter).
-        Map<String, Object> someone = app.queryForMap("select id, email from users where id >= 1001 and email is not null"
-                + " order by id limit 1");
+        Map<String, Object> someone = app.queryForMap("select id, email, phone from users where id >= 1001 and email"
+                + " is not null and phone is not null order by id limit 1");
         String email = (String) someone.get("email");
         long id = requestOf(mail().from(email).subject("Смена номера")
                 .body("У меня сменился номер телефона, поменяйте номер на 87478889900."));
         String ref = reference(id);
         awaitStatus(id, "AWAITING_VERIFICATION");
         replyWithCode(email, ref, codeSentTo(email, ref));
+        // The new number gets a code of its own by SMS; until it comes back, nothing changes.
+        await("a code to the new phone", WAIT, () -> sms.codeTo("+77478889900", ref).isPresent());
+        assertEquals("AWAITING_VERIFICATION", status(id));
+        assertEquals(0, count("select count(*) from users where phone = '+77478889900'"));
+        replyWithCode(email, ref, sms.codeTo("+77478889900", ref).orElseThrow());
         awaitStatus(id, "COMPLETED");
         assertEquals(1, count("select count(*) from users where id = ? and phone = '+77478889900'", someone.get("id")));
+        await("completed reply", WAIT, () -> mailsAbout(email, ref).stream().anyMatch(m -> text(m).contains("выполнен")));
     }
 
     @Test

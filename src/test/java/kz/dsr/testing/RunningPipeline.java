@@ -179,6 +179,46 @@ public final class RunningPipeline implements AutoCloseable {
         return List.of(servers.mail().getReceivedMessagesForDomain(address));
     }
 
+    /** Our mails to an address about a request (its reference in the subject), in the order received. */
+    public List<MimeMessage> mailsAbout(String address, String reference) {
+        List<MimeMessage> out = new java.util.ArrayList<>();
+        for (MimeMessage m : received(address)) {
+            try {
+                if (m.getSubject() != null && m.getSubject().contains(reference)) {
+                    out.add(m);
+                }
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    /** The newest of our mails to an address about a request; fails when there is none. */
+    public MimeMessage lastMailAbout(String address, String reference) {
+        List<MimeMessage> all = mailsAbout(address, reference);
+        if (all.isEmpty()) {
+            throw new AssertionError("no mail to " + address + " about " + reference);
+        }
+        return all.get(all.size() - 1);
+    }
+
+    /** A reply to one of our mails as a mail client writes it: In-Reply-To and References name it. */
+    public static TestMail replyTo(MimeMessage ours, String from, String body) {
+        try {
+            String id = ours.getMessageID();
+            return TestMail.mail().from(from).subject("Re: " + ours.getSubject()).body(body)
+                    .header("In-Reply-To", id).header("References", id);
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends {@code body} from {@code from} as a reply to our newest mail to that address about the request. */
+    public void replyToLast(String from, String reference, String body) {
+        deliver(replyTo(lastMailAbout(from, reference), from, body).bytes());
+    }
+
     public int count(String sql, Object... args) {
         Integer n = store.queryForObject(sql, Integer.class, args);
         return n == null ? 0 : n;
