@@ -235,7 +235,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
                 new StorePurge(jdbc, retentionRuns, Path.of(settings.string("dsr.export.dir")), retentionBatch,
                         new StorePurge.Periods(settings.integer("dsr.retention.exports-days", 1),
                                 settings.integer("dsr.retention.codes-days", 1),
-                                settings.integer("dsr.retention.dead-letters-days", 1)))));
+                                settings.integer("dsr.retention.dead-letters-days", 1),
+                                settings.integer("dsr.retention.outbox-days", 1)))));
         registry.bind("deadlineWatch", new DeadlineWatch(jdbc, events, outbox, composer, operator, clock, zone,
                 new DeadlineWatch.Points(settings.integer("dsr.deadline.remind-percent-gone", 1) / 100.0,
                         settings.integer("dsr.deadline.remind-days-left", 0)), calendar::workingDaysBetween));

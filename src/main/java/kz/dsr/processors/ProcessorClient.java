@@ -52,8 +52,8 @@ public final class ProcessorClient {
         if (p == null) {
             String reason = "request " + reference + ": processor '" + name + "' is not an OpenDSR or HTTP processor"
                     + " of the processors file (removed or renamed since the request was executed?); the call is"
-                    + " given up. Restore it in the processors file and set the outbox row back to PENDING, or"
-                    + " settle with the processor and close the request";
+                    + " given up (the identities it held were removed with it). Restore it in the processors file"
+                    + " if it was removed by mistake, settle the request with the processor and close the request";
             outbox.giveUp(item, reason);
             LOG.error("Outbox message {}: {}", item.id(), reason);
             throw DeliveryFailure.givenUp(reason);

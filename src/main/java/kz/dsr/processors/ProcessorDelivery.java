@@ -56,7 +56,7 @@ public final class ProcessorDelivery {
             // A retryable answer, or something unforeseen (the store?): tried again with backoff.
             if (outbox.attemptFailed(item, failure != null ? failure : error)) {
                 // Every attempt used: the operator hears of it now, not only when the processor's deadline passes.
-                tasks.undeliverable(item, kz.dsr.store.ErrorText.forLog(kz.dsr.store.ErrorText.full(
+                tasks.undeliverable(item, kz.dsr.store.ErrorText.forLog(outbox.errorText(item,
                         failure != null ? failure : error)));
             }
         } else if (failure.next() == DeliveryFailure.Next.POSTPONE) {

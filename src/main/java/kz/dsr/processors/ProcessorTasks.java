@@ -253,7 +253,8 @@ public final class ProcessorTasks implements ThreadReplies {
 
     /**
      * Every attempt to reach the processor failed (the outbox gave the message up): the operator is told
-     * now. The task stays as it is; resending (the outbox row back to PENDING) or closing the request is theirs.
+     * now. The task stays as it is; settling with the processor and closing the request is theirs (the
+     * message cannot be resent: the identities it held left the store when it was given up).
      */
     public void undeliverable(Outbox.Item item, String reason) {
         byId(UUID.fromString(item.mail().messageId())).ifPresent(t -> escalate(t,

@@ -109,17 +109,41 @@ public final class Outbox {
                 retry.lease().toSeconds(), limit);
     }
 
-    /** Event keys of messages that carry a one-time code: their text is blanked once sent. */
+    /** Event keys of messages that carry a one-time code: their text is removed once they end. */
     public static final String CODE_KEY_PREFIX = "code:";
-    /** Event keys of messages to processors: they carry identities, blanked once delivered. */
+    /** Event keys of messages to processors: they carry identities, removed once they end. */
     public static final String PROCESSOR_KEY_PREFIX = "processor:";
 
     public void markSent(long id) {
-        // A sent one-time code must not stay readable in the store (codes are kept only as hashes).
-        jdbc.update("update outbox set status = 'SENT', sent_at = now(), last_error = null, body = case when"
-                + " event_key like '" + CODE_KEY_PREFIX + "%' then '(removed once sent: it held a one-time code)'"
-                + " when event_key like '" + PROCESSOR_KEY_PREFIX + "%' then '(removed once sent: it held the"
-                + " identities told to a processor)' else body end where id = ?", id);
+        end(id, "SENT", null);
+    }
+
+    /**
+     * Ends a message, sent or given up: the one place an outbox row becomes SENT or FAILED, so a code
+     * or a processor's identities leave the store however the message ended.
+     */
+    private void end(long id, String status, String error) {
+        jdbc.update("update outbox set status = ?, sent_at = case when ? then now() else sent_at end,"
+                + " last_error = ?, " + SensitiveMessages.SQL_REMOVE_CONTENT + " where id = ?",
+                status, "SENT".equals(status), error, id);
+    }
+
+    /** Gives a message up for good: FAILED, and a dead letter for the operator. */
+    private void fail(Item item, String storedError) {
+        end(item.id(), "FAILED", storedError);
+        deadLetters.record("outbox", "outbox:" + item.id(), storedError, null);
+    }
+
+    /**
+     * The error as stored (last_error, dead letter) and shown for this message: for a message carrying
+     * a code or identities, without any of them the error may quote.
+     */
+    public String errorText(Item item, Throwable error) {
+        return errorText(item, ErrorText.full(error));
+    }
+
+    private static String errorText(Item item, String error) {
+        return SensitiveMessages.errorText(item.eventKey(), item.mail().body(), item.mail().recipient(), error);
     }
 
     /**
@@ -127,20 +151,23 @@ public final class Outbox {
      * attempt: the message is marked FAILED and a dead letter tells the operator. Returns whether it gave up.
      */
     public boolean attemptFailed(Item item, Throwable error) {
-        String reason = ErrorText.full(error);
+        String reason = errorText(item, error);
         if (item.attempt() >= retry.maxAttempts()) {
-            jdbc.update("update outbox set status = 'FAILED', last_error = ? where id = ?", reason, item.id());
-            deadLetters.record("outbox", "outbox:" + item.id(), reason, null);
+            fail(item, reason);
             LOG.error("Outbox message {} (request {}, {}) given up after {} attempts: {}. It is in dsr.dead_letter;"
-                    + " fix the cause ({}) and set its status back to PENDING to resend.",
+                    + " fix the cause ({}) and {}.",
                     item.id(), item.mail().reference(), item.channel(), item.attempt(), ErrorText.forLog(reason),
                     item.isHttp() ? "the processor's URL, auth or availability" : item.isSms()
-                            ? "the SMS gateway settings" : "the SMTP settings");
+                            ? "the SMS gateway settings" : "the SMTP settings", SensitiveMessages.isSensitive(
+                            item.eventKey()) ? "settle the request without it: its text (a code or identities)"
+                            + " was removed, so it cannot be resent" : "set its status back to PENDING to resend");
             return true;
         }
         long delay = backoffSeconds(item.attempt());
+        // Only while still taken: a row another node ended meanwhile (its lease ran out) stays ended.
         jdbc.update("update outbox set status = 'PENDING', last_error = ?, "
-                + "next_attempt_at = now() + make_interval(secs => ?) where id = ?", reason, delay, item.id());
+                + "next_attempt_at = now() + make_interval(secs => ?) where id = ? and status = 'SENDING'",
+                reason, delay, item.id());
         LOG.warn("Outbox message {} (request {}) attempt {} failed: {}. Next attempt in {} s.",
                 item.id(), item.mail().reference(), item.attempt(), ErrorText.forLog(reason), delay);
         return false;
@@ -151,8 +178,7 @@ public final class Outbox {
      * A dead letter keeps the reason; the caller tells the operator.
      */
     public void giveUp(Item item, String reason) {
-        jdbc.update("update outbox set status = 'FAILED', last_error = ? where id = ?", reason, item.id());
-        deadLetters.record("outbox", "outbox:" + item.id(), reason, null);
+        fail(item, errorText(item, reason));
     }
 
     /**
@@ -161,7 +187,8 @@ public final class Outbox {
      */
     public void postpone(Item item, long seconds, String reason) {
         jdbc.update("update outbox set status = 'PENDING', attempts = greatest(attempts - 1, 0), last_error = ?, "
-                + "next_attempt_at = now() + make_interval(secs => ?) where id = ?", reason, seconds, item.id());
+                + "next_attempt_at = now() + make_interval(secs => ?) where id = ? and status = 'SENDING'",
+                errorText(item, reason), seconds, item.id());
     }
 
     long backoffSeconds(int attempt) {

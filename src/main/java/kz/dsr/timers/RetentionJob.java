@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One retention run: the data map's rules in the application database, then the pipeline's own data
- * (raw mails, codes, dead letters, exports). Each rule records its counts in {@code retention_run};
+ * (raw mails, codes, dead letters, ended outbox messages, exports). Each rule records its counts in {@code retention_run};
  * a failing rule does not stop the others. Called by {@code routes/retention.yaml}.
  */
 public final class RetentionJob {

@@ -25,6 +25,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <li>{@code store.verification-codes}: one-time codes used or expired more than
  *     dsr.retention.codes-days ago;</li>
  * <li>{@code store.dead-letters}: dead letters older than dsr.retention.dead-letters-days;</li>
+ * <li>{@code store.outbox}: messages sent or given up (SENT, FAILED) more than dsr.retention.outbox-days
+ *     ago whose request (if any) was closed more than that ago. Messages still to be sent are never
+ *     touched, and those of open or recently closed requests stay: intake threads a reply onto its
+ *     request by the outbox's Message-IDs, so a reply to a request closed longer ago is threaded only by
+ *     the [DSR-…] reference in its subject (or read as a new mail).</li>
  * <li>{@code store.exports}: the directory {@code dsr.export.dir/DSR-…} of a request closed more than
  *     dsr.retention.exports-days ago whose mails are no longer waiting to be sent (they attach those
  *     files). Only directories named like a reference are ever touched.</li>
@@ -37,7 +42,7 @@ public final class StorePurge {
     private static final Pattern REFERENCE = Pattern.compile("DSR-\\d{4}-\\d{6}");
 
     /** How long each kind of the pipeline's own data is kept, in days. */
-    public record Periods(int exportsDays, int codesDays, int deadLettersDays) {
+    public record Periods(int exportsDays, int codesDays, int deadLettersDays, int outboxDays) {
     }
 
     private final JdbcTemplate store;
@@ -57,9 +62,9 @@ public final class StorePurge {
         this.periods = periods;
     }
 
-    /** All four purges; a failing one is recorded and the others still run. */
+    /** All five purges; a failing one is recorded and the others still run. */
     public List<RuleRun> runAll() {
-        return List.of(rawMail(), verificationCodes(), deadLetters(), exports());
+        return List.of(rawMail(), verificationCodes(), deadLetters(), outbox(), exports());
     }
 
     public RuleRun rawMail() {
@@ -76,6 +81,13 @@ public final class StorePurge {
     public RuleRun deadLetters() {
         Instant cutoff = daysAgo(periods.deadLettersDays());
         return deleteRule("store.dead-letters", cutoff, "dead_letter", "created_at < ?", cutoff);
+    }
+
+    public RuleRun outbox() {
+        Instant cutoff = daysAgo(periods.outboxDays());
+        return deleteRule("store.outbox", cutoff, "outbox", "status in ('SENT', 'FAILED') and created_at < ?"
+                + " and (request_id is null or request_id in (select r.id from request r where r.status in "
+                + RequestStatus.closedSqlList() + " and r.updated_at < ?))", cutoff, cutoff);
     }
 
     /** Export directories of requests closed before the cutoff, {@code batchSize} directory names at a time. */

@@ -220,7 +220,7 @@ class RetentionTest {
         }
 
         StorePurge purge = new StorePurge(store, new RetentionRuns(store, clock), exports, 1,
-                new StorePurge.Periods(30, 30, 90));
+                new StorePurge.Periods(30, 30, 90, 90));
         Map<String, RuleRun> runs = new LinkedHashMap<>();
         purge.runAll().forEach(r -> runs.put(r.rule(), r));
 
