@@ -103,8 +103,11 @@ final class DemoExecution {
                     + " like 'PROCESSOR_%' order by id", String.class, id)) {
                 JsonNode d = Json.mapper().readTree(details);
                 if (d.path("processor").asText().equals(t.get("processor"))) {
+                    // A refused report (the API's answer after the callback's COMPLETED) changed nothing.
                     steps.add(d.has("to") ? d.get("to").asText() + " (" + d.path("source").asText()
-                            + (d.has("httpStatus") ? " " + d.get("httpStatus").asText() : "") + ")" : "told");
+                            + (d.has("httpStatus") ? " " + d.get("httpStatus").asText() : "") + ")"
+                            : d.has("reported") ? d.get("reported").asText() + " (" + d.path("source").asText()
+                                    + ", came late: ignored)" : "told");
                 }
             }
             out.printf("    %-12s %-8s %s%n", t.get("processor"), t.get("kind"), String.join(" → ", steps));

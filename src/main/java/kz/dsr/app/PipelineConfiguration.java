@@ -19,6 +19,7 @@ import kz.dsr.execute.DataActions;
 import kz.dsr.execute.KeyedHash;
 import kz.dsr.execute.RequestExecution;
 import kz.dsr.notify.Replies;
+import kz.dsr.processors.CallbackReplays;
 import kz.dsr.processors.CircuitBreakers;
 import kz.dsr.processors.Notices;
 import kz.dsr.processors.ProcessorCallbacks;
@@ -185,7 +186,10 @@ public final class PipelineConfiguration implements CamelConfiguration {
         Processors processors = processorsFile.isBlank() ? new Processors(java.util.List.of())
                 : ProcessorsLoader.load(Path.of(processorsFile), map.categories(), ProcessorsLoader::fromEnvironment)
                         .redirectedTo(settings.string("dsr.processors.redirect-to"));
-        ProcessorTasks processorTasks = new ProcessorTasks(jdbc, processors,
+        // Callbacks and polls report in their own short transactions, outside any route's: a poll's HTTP
+        // call must not hold a store connection. A report from the relay (no route transaction) gets one too.
+        TransactionTemplate reportTransaction = new TransactionTemplate(transactions);
+        ProcessorTasks processorTasks = new ProcessorTasks(jdbc, reportTransaction, processors,
                 new Notices(composer, settings.string("dsr.processors.callback-url")), outbox, events, lifecycle,
                 composer, operator, clock);
         registry.bind("processorTasks", processorTasks);
@@ -194,10 +198,10 @@ public final class PipelineConfiguration implements CamelConfiguration {
                     .map(p -> p.name() + " (" + p.kind().name().toLowerCase(Locale.ROOT) + ")").toList());
         }
         // (Processor beans of the relay, the callback endpoint and the follow-up timer are bound below them.)
-        // Callbacks and polls report in their own short transactions, outside any route's: a poll's HTTP
-        // call must not hold a store connection.
-        TransactionTemplate reportTransaction = new TransactionTemplate(transactions);
-        registry.bind("processorCallbacks", new ProcessorCallbacks(processorTasks,
+        CallbackReplays callbackReplays = new CallbackReplays(jdbc, clock,
+                Duration.ofHours(settings.integer("dsr.processors.callback-replay-hours", 1)));
+        registry.bind("callbackReplays", callbackReplays);
+        registry.bind("processorCallbacks", new ProcessorCallbacks(processorTasks, callbackReplays,
                 reportTransaction, settings.integer("camel.server.max-body-size", 1024)));
         ProcessorClient processorClient = new ProcessorClient(processors, processorTasks, outbox);
         registry.bind("processorPolls", new ProcessorPolls(processorTasks, reportTransaction,

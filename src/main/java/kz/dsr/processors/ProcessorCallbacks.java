@@ -3,6 +3,7 @@ package kz.dsr.processors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,9 +15,16 @@ import org.springframework.transaction.support.TransactionOperations;
 /**
  * {@code POST /opendsr/callback}: an OpenDSR processor tells us where it stands on a request. The
  * checks run in this order so that nothing from an unknown or forged caller is ever parsed: the
- * processor is found by its {@code X-OpenDSR-Processor-Domain}, the {@code X-OpenDSR-Signature}
- * (HMAC-SHA256 of the raw body under its callback secret) is verified on the raw bytes, and only then
- * is the JSON read. The report runs in one store transaction; a duplicate changes nothing.
+ * processor is found by its {@code X-OpenDSR-Processor-Domain}, the body must be JSON (a form is what
+ * a browser can be made to post), the {@code X-OpenDSR-Signature} (HMAC-SHA256 of the raw body under
+ * its callback secret) is verified on the raw bytes, and only then is the JSON read.
+ *
+ * <p>The report runs in one store transaction. A signed body can be replayed by anyone who saw it, so:
+ * an exact replay within the window ({@link CallbackReplays}) gets the first call's answer and changes
+ * nothing, and a callback that would move the task backwards (in_progress after completed, pending
+ * after cancelled) is refused with 409 and recorded on the request. 409 rather than a 200 "ignored":
+ * the processor's records disagree with ours (or someone replays its calls), and its developers
+ * should see an error, not a success; a 4xx is also what a well-behaved sender does not retry.
  */
 public final class ProcessorCallbacks {
 
@@ -31,16 +39,27 @@ public final class ProcessorCallbacks {
     }
 
     private final ProcessorTasks tasks;
+    private final CallbackReplays replays;
     private final TransactionOperations transaction;
     private final int maxBodyBytes;
 
-    public ProcessorCallbacks(ProcessorTasks tasks, TransactionOperations transaction, int maxBodyBytes) {
+    public ProcessorCallbacks(ProcessorTasks tasks, CallbackReplays replays, TransactionOperations transaction,
+            int maxBodyBytes) {
         this.tasks = tasks;
+        this.replays = replays;
         this.transaction = transaction;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public Answer handle(String domainHeader, String signatureHeader, byte[] rawBody) {
+    /** What the report did, and where the task stands after it. */
+    private record Outcome(ProcessorTasks.Change change, boolean replay, TaskStatus standing) {
+    }
+
+    /**
+     * @param contentTypeHeader the request's Content-Type; the headers are the request's values as
+     *                          the route put them aside (a caller's own headers never reach the answer)
+     */
+    public Answer handle(String domainHeader, String signatureHeader, String contentTypeHeader, byte[] rawBody) {
         Optional<Processor> found = tasks.processors().byCallbackDomain(domainHeader);
         if (found.isEmpty()) {
             // The domain is the caller's claim, not ours: logged cut short, and the answer does not say
@@ -50,6 +69,11 @@ public final class ProcessorCallbacks {
             return Answer.of(403, "error", "unknown processor domain or bad signature");
         }
         Processor p = found.get();
+        if (!isJson(contentTypeHeader)) {
+            LOG.warn("Callback from processor {} refused: its Content-Type is '{}', not application/json",
+                    p.name(), cut(contentTypeHeader));
+            return Answer.of(415, "error", "Content-Type must be application/json");
+        }
         byte[] body = rawBody == null ? new byte[0] : rawBody;
         if (body.length > maxBodyBytes) {
             LOG.warn("Callback from processor {} refused: its body has {} bytes, more than the {} accepted",
@@ -72,15 +96,34 @@ public final class ProcessorCallbacks {
         Map<String, Object> details = new LinkedHashMap<>();
         parsed.expectedCompletion().ifPresent(v -> details.put("expectedCompletionTime", v));
         parsed.apiVersion().ifPresent(v -> details.put("apiVersion", v));
-        ProcessorTasks.Change change = transaction.execute(s ->
-                tasks.report(p.name(), parsed.id(), parsed.status(), "callback", details));
-        return switch (change) {
-            case CHANGED -> new Answer(200, Json.write(Map.of("result", "recorded", "status", parsed.status().name())));
-            case DUPLICATE -> new Answer(200, Json.write(Map.of("result", "duplicate", "status", parsed.status().name())));
+        String digest = CallbackReplays.digest(body);
+        Outcome outcome = transaction.execute(s -> report(p, parsed, digest, details));
+        TaskStatus reported = parsed.status();
+        if (outcome.replay()) {
+            LOG.info("Request {}: callback from processor {} repeats one already processed (same body): answered"
+                    + " as before, nothing changed", reference(parsed.id()), p.name());
+        }
+        return switch (outcome.change()) {
+            case CHANGED -> outcome.replay()
+                    ? duplicate(reported)
+                    : new Answer(200, Json.write(Map.of("result", "recorded", "status", reported.name())));
+            case DUPLICATE -> duplicate(reported);
+            case BACKWARDS -> {
+                if (!outcome.replay()) {
+                    LOG.warn("Request {}: callback from processor {} says {}, but its task is already {}: refused"
+                            + " (409), nothing changed. A replayed call, or the processor's records disagree with"
+                            + " ours: ask it where it stands.", reference(parsed.id()), p.name(), reported,
+                            outcome.standing());
+                }
+                String standing = outcome.standing().name().toLowerCase(Locale.ROOT);
+                yield new Answer(409, Json.write(Map.of("error", "the task is " + standing
+                        + (outcome.standing().isFinal() ? ", which is final" : "") + ": "
+                        + reported.name().toLowerCase(Locale.ROOT) + " would move it backwards; nothing changed",
+                        "status", outcome.standing().name())));
+            }
             case STALE -> {
                 LOG.info("Request {}: callback from processor {} ignored, its task is already final ({} came late)",
-                        tasks.byId(parsed.id()).map(ProcessorTasks.Task::reference).orElse("?"), p.name(),
-                        parsed.status());
+                        reference(parsed.id()), p.name(), reported);
                 yield new Answer(200, Json.write(Map.of("result", "ignored: already final")));
             }
             case NOT_FOUND -> {
@@ -89,6 +132,40 @@ public final class ProcessorCallbacks {
                 yield Answer.of(404, "error", "no request of this processor has subject_request_id " + parsed.id());
             }
         };
+    }
+
+    /** In the callback's transaction: a replay gets its first outcome, anything else is reported. */
+    private Outcome report(Processor p, Parsed parsed, String digest, Map<String, Object> details) {
+        Optional<ProcessorTasks.Task> task = tasks.byId(parsed.id()).filter(t -> t.processor().equals(p.name()));
+        if (task.isEmpty()) {
+            return new Outcome(ProcessorTasks.Change.NOT_FOUND, false, null);
+        }
+        long taskId = task.get().id();
+        Optional<ProcessorTasks.Change> earlier = replays.claim(taskId, digest);
+        ProcessorTasks.Change change = earlier.orElseGet(() -> {
+            ProcessorTasks.Change c = tasks.report(p.name(), parsed.id(), parsed.status(), "callback", details);
+            replays.settle(taskId, digest, c);
+            return c;
+        });
+        TaskStatus standing = tasks.byId(parsed.id()).map(ProcessorTasks.Task::status).orElseThrow();
+        return new Outcome(change, earlier.isPresent(), standing);
+    }
+
+    private static Answer duplicate(TaskStatus reported) {
+        return new Answer(200, Json.write(Map.of("result", "duplicate", "status", reported.name())));
+    }
+
+    private String reference(UUID id) {
+        return tasks.byId(id).map(ProcessorTasks.Task::reference).orElse("?");
+    }
+
+    /** application/json or a +json type, with or without parameters (charset). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     private record Parsed(UUID id, TaskStatus status, Optional<String> expectedCompletion,

@@ -24,6 +24,7 @@ import kz.dsr.store.RequestStore.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The processors that must act on each request, in the store ({@code processor_task}): opened with
@@ -31,6 +32,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * report (API answer, callback, status poll, answer by mail), and the request completed once every
  * one of them has confirmed. Every change is an event on the request; a report that changes nothing
  * (a duplicate callback) records nothing.
+ *
+ * <p>A task only moves forward ({@link TaskStatus#canMoveTo}), and each move is one conditional update
+ * ({@code ... where status = <what was read>}) in one transaction: reports come from the relay, from
+ * callbacks, from polls and from mail, on several threads and nodes, and a late one (the API's answer
+ * after the processor already confirmed) must never overwrite a later state. A report that would move
+ * the task backwards changes nothing and is recorded as {@code PROCESSOR_REPORT_REFUSED}.
  */
 public final class ProcessorTasks implements ThreadReplies {
 
@@ -48,13 +55,19 @@ public final class ProcessorTasks implements ThreadReplies {
         CHANGED,
         /** The task already stood there (a duplicate): nothing changed. */
         DUPLICATE,
-        /** The task is final (completed, refused, closed): a late report changes nothing. */
+        /**
+         * The report would move the task backwards, or out of the processor's own last word (completed,
+         * cancelled): nothing changed, a PROCESSOR_REPORT_REFUSED event says so.
+         */
+        BACKWARDS,
+        /** We settled the task ourselves (refused by its API, closed by an operator): a late report changes nothing. */
         STALE,
         /** No task of this processor has that id. */
         NOT_FOUND
     }
 
     private final JdbcTemplate jdbc;
+    private final TransactionOperations transaction;
     private final Processors processors;
     private final Notices notices;
     private final Outbox outbox;
@@ -64,9 +77,15 @@ public final class ProcessorTasks implements ThreadReplies {
     private final MailIntake.Operator operator;
     private final Clock clock;
 
-    public ProcessorTasks(JdbcTemplate jdbc, Processors processors, Notices notices, Outbox outbox, EventLog events,
-            Lifecycle lifecycle, MailComposer composer, MailIntake.Operator operator, Clock clock) {
+    /**
+     * @param transaction over the store of {@code jdbc}: each report and each close runs in one
+     *                    (the caller's, when it has one)
+     */
+    public ProcessorTasks(JdbcTemplate jdbc, TransactionOperations transaction, Processors processors,
+            Notices notices, Outbox outbox, EventLog events, Lifecycle lifecycle, MailComposer composer,
+            MailIntake.Operator operator, Clock clock) {
         this.jdbc = jdbc;
+        this.transaction = transaction;
         this.processors = processors;
         this.notices = notices;
         this.outbox = outbox;
@@ -141,9 +160,9 @@ public final class ProcessorTasks implements ThreadReplies {
     }
 
     /**
-     * The processor reports where it stands ({@code source}: api, callback, poll, mail). Runs in the
-     * caller's transaction; the request row is locked first, so two reports for one request complete
-     * it once.
+     * The processor reports where it stands ({@code source}: api, callback, poll, mail). Runs in one
+     * transaction (the caller's, when it has one); the request row is locked first, so two reports
+     * for one request complete it once.
      */
     public Change report(String processor, UUID subjectRequestId, TaskStatus to, String source,
             Map<String, ?> details) {
@@ -153,41 +172,89 @@ public final class ProcessorTasks implements ThreadReplies {
     /** @param told what the operator is shown if this report escalates (a refusal's response); never logged */
     private Change report(String processor, UUID subjectRequestId, TaskStatus to, String source,
             Map<String, ?> details, String told) {
+        return transaction.execute(s -> apply(processor, subjectRequestId, to, source, details, told));
+    }
+
+    private Change apply(String processor, UUID subjectRequestId, TaskStatus to, String source,
+            Map<String, ?> details, String told) {
         Optional<Task> found = byId(subjectRequestId).filter(t -> t.processor().equals(processor));
         if (found.isEmpty()) {
             return Change.NOT_FOUND;
         }
         Task t = found.get();
         jdbc.queryForList("select id from request where id = ? for update", t.requestId());
-        TaskStatus now = TaskStatus.valueOf(jdbc.queryForObject(
-                "select status from processor_task where id = ? for update", String.class, t.id()));
-        if (now == to) {
+        // Our own reports take turns on the request's lock; the conditional update also holds against
+        // any writer that does not (another version of this code, a hand-made fix): when it lost, the
+        // task moved meanwhile, so it is read again and the report decided on what it holds now. Each
+        // lost round means the task moved forward, which it can do only so many times.
+        for (int round = 0; round < TaskStatus.values().length; round++) {
+            TaskStatus seen = TaskStatus.valueOf(jdbc.queryForObject(
+                    "select status from processor_task where id = ?", String.class, t.id()));
+            Change verdict = verdict(seen, to);
+            if (verdict == Change.BACKWARDS) {
+                refuse(t, seen, to, source);
+            }
+            if (verdict != Change.CHANGED) {
+                return verdict;
+            }
+            Instant at = clock.instant();
+            Optional<Processor> config = processors.byName(processor);
+            Timestamp nextPoll = config.filter(p -> !p.pollEvery().isZero() && !to.isFinal())
+                    .map(p -> Timestamp.from(at.plus(p.pollEvery()))).orElse(null);
+            int moved = jdbc.update("update processor_task set status = ?, last_change_at = ?, next_poll_at = ?"
+                    + " where id = ? and status = ?", to.name(), Timestamp.from(at), nextPoll, t.id(), seen.name());
+            if (moved == 1) {
+                changed(t, seen, to, source, details, told);
+                return Change.CHANGED;
+            }
+            LOG.debug("Request {}: the task of processor {} moved from {} while {} was reported; read again",
+                    t.reference(), processor, seen, to);
+        }
+        throw new IllegalStateException("request " + t.reference() + ": the task of processor " + processor
+                + " keeps changing under the report of " + to + "; nothing was changed by this report");
+    }
+
+    /** What a report of {@code to} does to a task standing at {@code seen}. */
+    static Change verdict(TaskStatus seen, TaskStatus to) {
+        if (seen == to) {
             return Change.DUPLICATE;
         }
-        if (now.isFinal()) {
+        if (seen == TaskStatus.REFUSED || seen == TaskStatus.CLOSED) {
             return Change.STALE;
         }
-        Instant at = clock.instant();
-        Optional<Processor> config = processors.byName(processor);
-        Timestamp nextPoll = config.filter(p -> !p.pollEvery().isZero() && !to.isFinal() && to != TaskStatus.CANCELLED)
-                .map(p -> Timestamp.from(at.plus(p.pollEvery()))).orElse(null);
-        jdbc.update("update processor_task set status = ?, last_change_at = ?, next_poll_at = ? where id = ?",
-                to.name(), Timestamp.from(at), nextPoll, t.id());
+        return seen.canMoveTo(to) ? Change.CHANGED : Change.BACKWARDS;
+    }
+
+    private void changed(Task t, TaskStatus from, TaskStatus to, String source, Map<String, ?> details,
+            String told) {
         Map<String, Object> all = new LinkedHashMap<>();
-        all.put("processor", processor);
-        all.put("subjectRequestId", subjectRequestId.toString());
-        all.put("from", now.name());
+        all.put("processor", t.processor());
+        all.put("subjectRequestId", t.subjectRequestId().toString());
+        all.put("from", from.name());
         all.put("to", to.name());
         all.put("source", source);
         all.putAll(details);
         events.append(t.requestId(), "PROCESSOR_" + to.name(), ACTOR, all);
-        LOG.info("Request {}: processor {} is now {} ({})", t.reference(), processor, to, source);
+        LOG.info("Request {}: processor {} is now {} ({})", t.reference(), t.processor(), to, source);
         if (to == TaskStatus.COMPLETED) {
             completeIfConfirmed(t.requestId());
         } else if (to == TaskStatus.CANCELLED || to == TaskStatus.REFUSED) {
             escalate(t, to == TaskStatus.CANCELLED ? "cancelled the request" : "refused the request", told);
         }
-        return Change.CHANGED;
+    }
+
+    /** A report that would move the task backwards: nothing changes, the timeline says so. */
+    private void refuse(Task t, TaskStatus standing, TaskStatus reported, String source) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("processor", t.processor());
+        details.put("subjectRequestId", t.subjectRequestId().toString());
+        details.put("status", standing.name());
+        details.put("reported", reported.name());
+        details.put("source", source);
+        details.put("why", standing.isFinal() ? standing.name() + " is final" : "it would move the task backwards");
+        events.append(t.requestId(), "PROCESSOR_REPORT_REFUSED", ACTOR, details);
+        LOG.info("Request {}: processor {} reported {} ({}), but its task is already {}: nothing changed",
+                t.reference(), t.processor(), reported, source, standing);
     }
 
     /** Completes the request when every processor has confirmed; its held final reply is released. */
@@ -212,10 +279,14 @@ public final class ProcessorTasks implements ThreadReplies {
      * CLOSED and the final reply goes. Returns false when the request was not waiting for processors.
      */
     public boolean close(long requestId, String reason, String actor) {
+        return transaction.execute(s -> closeNow(requestId, reason, actor));
+    }
+
+    private boolean closeNow(long requestId, String reason, String actor) {
         jdbc.queryForList("select id from request where id = ? for update", requestId);
         String reference = jdbc.queryForObject("select reference from request where id = ?", String.class, requestId);
         List<String> open = jdbc.queryForList("update processor_task set status = 'CLOSED', last_change_at = now(),"
-                + " next_poll_at = null where request_id = ? and status <> 'COMPLETED' returning processor",
+                + " next_poll_at = null where request_id = ? and status not in ('COMPLETED', 'CLOSED') returning processor",
                 String.class, requestId);
         boolean moved = lifecycle.move(requestId, RequestStatus.AWAITING_PROCESSORS, RequestStatus.COMPLETED,
                 "closed by an operator: " + reason, actor, Map.of("openProcessors", open));

@@ -22,9 +22,24 @@ public enum TaskStatus {
     /** An operator closed the request with a reason before this processor confirmed. */
     CLOSED;
 
-    /** Nothing the processor says changes a task in these. */
+    /**
+     * Nothing the processor says changes a task in these: its own last word (completed, cancelled) and
+     * ours (refused, closed).
+     */
     public boolean isFinal() {
-        return this == COMPLETED || this == REFUSED || this == CLOSED;
+        return this == COMPLETED || this == CANCELLED || this == REFUSED || this == CLOSED;
+    }
+
+    /**
+     * Whether a task standing here may move to {@code to}: forward only (queued, sent, pending,
+     * in progress, then a final state), never out of a final state. A report that arrives late (the
+     * relay's "sent" after the processor's "completed", a replayed "pending") would move it backwards.
+     */
+    public boolean canMoveTo(TaskStatus to) {
+        if (isFinal() || to == this) {
+            return false;
+        }
+        return to.isFinal() || to.ordinal() > ordinal();
     }
 
     /** The OpenDSR request_status ({@code pending}, {@code in_progress}, {@code completed}, {@code cancelled}). */

@@ -139,7 +139,7 @@ public final class RequestsCommand implements Runnable {
          */
         kz.dsr.processors.ProcessorTasks processorTasks() {
             MailComposer composer = composer();
-            return new kz.dsr.processors.ProcessorTasks(jdbc, new kz.dsr.processors.Processors(List.of()),
+            return new kz.dsr.processors.ProcessorTasks(jdbc, transaction, new kz.dsr.processors.Processors(List.of()),
                     new kz.dsr.processors.Notices(composer, ""), outbox(), new EventLog(jdbc),
                     new Lifecycle(jdbc, new EventLog(jdbc)), composer, operator(), java.time.Clock.systemUTC());
         }
