@@ -85,6 +85,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context, configFile);
+        // First of all: from here on no log line, error or summary shows a secret of the configuration.
+        settings.maskSecrets();
         settings.refuseUnknownKeys();
         Registry registry = context.getRegistry();
         // Time is a bean: tests bind their own clock as "clock" to move requests past their deadlines.
