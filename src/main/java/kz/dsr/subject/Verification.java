@@ -164,7 +164,7 @@ public final class Verification implements ThreadReplies {
             return;
         }
         for (String candidate : candidates) {
-            if (codeHash(r.id(), candidate).equals(code.get("code_hash"))) {
+            if (hash.matches(codeInput(r.id(), candidate), (String) code.get("code_hash"))) {
                 store.update("update verification_code set used_at = now() where id = ?", codeId);
                 lifecycle.move(r.id(), RequestStatus.AWAITING_VERIFICATION, RequestStatus.VERIFIED,
                         "the one-time code was sent back", ACTOR);
@@ -197,7 +197,11 @@ public final class Verification implements ThreadReplies {
     }
 
     private String codeHash(long requestId, String code) {
-        // Bound to the request: a code sent for one request never verifies another.
-        return hash.hash("verification:" + requestId + ":" + code);
+        return hash.hash(codeInput(requestId, code));
+    }
+
+    /** What is hashed: bound to the request, so a code sent for one request never verifies another. */
+    private static String codeInput(long requestId, String code) {
+        return "verification:" + requestId + ":" + code;
     }
 }

@@ -43,6 +43,7 @@ class SecretsInOutputTest {
         // Each value has a core of letters and digits found nowhere else, so a cut or re-encoded copy is
         // still caught; and characters that URL-encoding changes, so an encoded copy differs from it.
         ENVIRONMENT.put("DSR_DATAMAP_HASH_SECRET", "hashCoreQ7Zx+key/value=&with-more-than-32-bytes");
+        ENVIRONMENT.put("DSR_DATAMAP_PREVIOUS_HASH_SECRET", "prevHashCoreD3Lu+old/key=&with-more-than-32-bytes");
         ENVIRONMENT.put("DSR_MAIL_IMAP_PASSWORD", "imapCoreW3Kp+pass/word=&x");
         ENVIRONMENT.put("DSR_STORE_PASSWORD", "storeCoreT5Nb+pass/word=&z");
         ENVIRONMENT.put("DSR_SMS_TOKEN", "smsCoreG6Df+token/x=&y");
