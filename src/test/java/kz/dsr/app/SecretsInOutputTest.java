@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.RunningPipeline;
 import kz.dsr.testing.TestServers;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,20 @@ class SecretsInOutputTest {
             assertTrue(output.contains("Cannot connect to the store database"), "the operator is told why: " + tail(log));
             assertNoSecret(output);
         }
+    }
+
+    @Test
+    void operatorCommandsThatCannotReachADatabasePrintNoSecret() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "secrets"));
+        String closed = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/dsr";
+        OperatorCommands.Run list = OperatorCommands.configured(dir.resolve("store-closed.properties"),
+                withPassword(closed, STORE_URL_PASSWORD), null).run("requests", "list");
+        assertTrue(list.err().contains("Cannot connect to the store database"), list.err());
+        assertNoSecret(list.out() + list.err());
+        OperatorCommands.Run plan = OperatorCommands.configured(dir.resolve("app-closed.properties"), null,
+                withPassword(closed, APP_URL_PASSWORD)).run("plan", "--type", "ERASURE", "--email", "a@example.kz");
+        assertTrue(plan.err().contains("Cannot connect to the application database"), plan.err());
+        assertNoSecret(plan.out() + plan.err());
     }
 
     /** Fails with every secret found, the form it was in and the line (the secret itself blanked). */
