@@ -22,7 +22,25 @@ public final class DsrPipeline implements Runnable {
 
     public static void main(String[] args) {
         MailParser.useLenientJakartaMail();
-        System.exit(new CommandLine(new DsrPipeline()).execute(args));
+        // A thread's uncaught exception goes to the log (masked), not raw to stderr.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> org.slf4j.LoggerFactory.getLogger(DsrPipeline.class)
+                .error("Uncaught exception in thread {}", thread.getName(), e));
+        CommandLine cli = new CommandLine(new DsrPipeline());
+        cli.setExecutionExceptionHandler(DsrPipeline::printMasked);
+        System.exit(cli.execute(args));
+    }
+
+    /**
+     * What picocli prints for a command that failed (its stack trace), with the secrets masked: the
+     * message may quote a setting, such as a JDBC URL with its password.
+     */
+    private static int printMasked(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        cmd.getErr().print(kz.dsr.secrets.Secrets.mask(trace.toString()));
+        cmd.getErr().flush();
+        return cmd.getExitCodeExceptionMapper() != null ? cmd.getExitCodeExceptionMapper().getExitCode(e)
+                : cmd.getCommandSpec().exitCodeOnExecutionException();
     }
 
     @Override

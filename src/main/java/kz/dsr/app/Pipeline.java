@@ -24,6 +24,8 @@ public final class Pipeline {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + configFile.toAbsolutePath());
         main.configure().addConfiguration(new PipelineConfiguration(configFile));
+        // Camel's start-up summary masks values by key name; its list lacks some of ours (hash-secret).
+        main.configure().setAdditionalSensitiveKeywords(Settings.camelSensitiveKeywords());
         if (!overrides.isEmpty()) {
             Properties props = new Properties();
             props.putAll(overrides);

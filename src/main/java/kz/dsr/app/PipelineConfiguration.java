@@ -87,6 +87,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context, configFile);
+        // First of all: from here on no log line, error or summary shows a secret of the configuration.
+        settings.maskSecrets();
         settings.refuseUnknownKeys();
         Registry registry = context.getRegistry();
         // Time is a bean: tests bind their own clock as "clock" to move requests past their deadlines.
@@ -152,10 +154,18 @@ public final class PipelineConfiguration implements CamelConfiguration {
             }
         });
         DataMap map = SchemaCheck.check(DataMapLoader.load(Path.of(settings.string("dsr.datamap.file"))), app);
-        DataActions actions = DataActions.of(map, new AppDatabase(app),
-                new KeyedHash(settings.string("dsr.datamap.hash-secret")), new SubjectBlocks(jdbc), Clock.systemUTC());
+        // Written with the current secret; the previous one (a rotation, docs/security.md) only still
+        // verifies the one-time codes sent before it.
+        KeyedHash hash = new KeyedHash(settings.string("dsr.datamap.hash-secret"),
+                settings.optional("dsr.datamap.previous-hash-secret").orElse(null));
+        if (hash.hasPrevious()) {
+            LOG.warn("dsr.datamap.previous-hash-secret is set: one-time codes sent before the hash secret was rotated"
+                    + " are still accepted. Remove it (and DSR_DATAMAP_PREVIOUS_HASH_SECRET) {} hours after the"
+                    + " rotation, when those codes have expired.", settings.integer("dsr.verification.code-valid-hours", 1));
+        }
+        DataActions actions = DataActions.of(map, new AppDatabase(app), hash, new SubjectBlocks(jdbc),
+                Clock.systemUTC());
         registry.bind("dataActions", actions);
-        KeyedHash hash = new KeyedHash(settings.string("dsr.datamap.hash-secret"));
         ZoneId zone = calendar.zone();
         MailIntake.Operator operator = new MailIntake.Operator(settings.string("dsr.operator.address"),
                 settings.string("dsr.operator.language"));

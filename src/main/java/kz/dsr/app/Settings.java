@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import kz.dsr.secrets.Secrets;
 import org.apache.camel.CamelContext;
+import org.apache.camel.util.SensitiveUtils;
 
 /**
  * Typed access to the configuration, with errors an operator can act on: a bad value names the key,
@@ -64,6 +67,44 @@ public final class Settings {
             }
         }
         return out;
+    }
+
+    /**
+     * Hands the configuration's secrets to the mask of everything this process prints, before anything
+     * can print one: the value of each secret key ({@link #isSecret}), and credentials written inside
+     * any other value (a JDBC URL's {@code password=...}).
+     */
+    public void maskSecrets() {
+        for (String key : referenceKeys()) {
+            context.getPropertiesComponent().resolveProperty(key).ifPresent(value -> {
+                if (isSecret(key)) {
+                    Secrets.add(value);
+                } else {
+                    Secrets.addCredentialsIn(value);
+                }
+            });
+        }
+    }
+
+    /** A key whose value is a secret: its name ends in password, token or secret (dsr.datamap.hash-secret). */
+    static boolean isSecret(String key) {
+        String name = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        return name.endsWith("password") || name.endsWith("token") || name.endsWith("secret");
+    }
+
+    /**
+     * The names Camel must add to its own sensitive keywords to mask, by key, each of our secrets in its
+     * start-up summary: those of our secret keys that its list does not hold (hash-secret), comma-separated
+     * in its form (last part of the key, lower case, no dashes).
+     */
+    static String camelSensitiveKeywords() {
+        Set<String> words = new java.util.TreeSet<>();
+        for (String key : referenceKeys()) {
+            if (isSecret(key) && !SensitiveUtils.containsSensitive(key)) {
+                words.add(key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT).replace("-", ""));
+            }
+        }
+        return String.join(",", words);
     }
 
     /** Refuses keys of ours that the pipeline does not know: a misspelt key would silently do nothing. */

@@ -30,6 +30,8 @@ public final class CompanyDatabase implements AutoCloseable {
         CamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setLocation("file:" + config);
         Settings settings = new Settings(context, config);
+        // An error below may quote a setting (the database URL): its secrets are masked in what is printed.
+        settings.maskSecrets();
         HikariDataSource pool = AppDatabase.open(settings.string("dsr.app-db.url"), settings.string("dsr.app-db.username"),
                 settings.string("dsr.app-db.password"), 2);
         try {

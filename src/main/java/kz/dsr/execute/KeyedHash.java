@@ -2,14 +2,19 @@ package kz.dsr.execute;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 under the company's secret (from the environment, never from a file): erased values
- * that must stay unique or comparable, suppressed identities, proof that a field changed. Without
- * the secret nobody can test a guessed phone number against a hash.
+ * that must stay unique or comparable, suppressed identities, proof that a field changed, one-time
+ * code hashes. Without the secret nobody can test a guessed phone number against a hash.
+ *
+ * <p>After a rotation (docs/security.md) the previous secret may be given too: {@link #matches} still
+ * accepts a hash written with it (a code sent before the rotation), while everything new is written
+ * with the current secret.
  */
 public final class KeyedHash {
 
@@ -19,17 +24,56 @@ public final class KeyedHash {
     public static final int MIN_SECRET_BYTES = 32;
 
     private final SecretKeySpec key;
+    private final SecretKeySpec previous;
 
     public KeyedHash(String secret) {
-        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the keyed-hash secret dsr.datamap.hash-secret (environment variable DSR_DATAMAP_HASH_SECRET) must be"
-                    + " set and at least " + MIN_SECRET_BYTES + " bytes long; generate one with: openssl rand -hex 32");
-        }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this(secret, null);
     }
 
-    /** "hmac:" + 64 hex digits. */
+    /**
+     * @param secret   the current secret: every hash is written with it
+     * @param previous the secret before the last rotation, or null: only {@link #matches} uses it
+     */
+    public KeyedHash(String secret, String previous) {
+        this.key = key(secret, "dsr.datamap.hash-secret (environment variable DSR_DATAMAP_HASH_SECRET)");
+        if (previous != null && previous.equals(secret)) {
+            throw new IllegalArgumentException("dsr.datamap.previous-hash-secret is the same as dsr.datamap.hash-secret:"
+                    + " after a rotation it is the old secret; without a rotation leave it empty");
+        }
+        this.previous = previous == null ? null
+                : key(previous, "dsr.datamap.previous-hash-secret (environment variable DSR_DATAMAP_PREVIOUS_HASH_SECRET)");
+    }
+
+    private static SecretKeySpec key(String secret, String what) {
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("the keyed-hash secret " + what + " must be"
+                    + " set and at least " + MIN_SECRET_BYTES + " bytes long; generate one with: openssl rand -hex 32");
+        }
+        return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    /** "hmac:" + 64 hex digits, under the current secret. */
     public String hash(String value) {
+        return hash(key, value);
+    }
+
+    /** Whether {@code stored} is the keyed hash of {@code value} under the current or the previous secret. */
+    public boolean matches(String value, String stored) {
+        if (stored == null) {
+            return false;
+        }
+        byte[] want = stored.getBytes(StandardCharsets.UTF_8);
+        // Constant-time comparison: the time taken tells nothing about how much of a guess was right.
+        return MessageDigest.isEqual(hash(key, value).getBytes(StandardCharsets.UTF_8), want)
+                || previous != null && MessageDigest.isEqual(hash(previous, value).getBytes(StandardCharsets.UTF_8), want);
+    }
+
+    /** Whether a previous secret was given (the rotation window is open). */
+    public boolean hasPrevious() {
+        return previous != null;
+    }
+
+    private static String hash(SecretKeySpec key, String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);

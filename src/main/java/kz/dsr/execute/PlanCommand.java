@@ -72,8 +72,8 @@ public final class PlanCommand implements Callable<Integer> {
             print(out, company, key, new Planner(company.map(), company.db()).plan(type, key));
             return 0;
         } catch (RuntimeException e) {
-            System.err.println("plan: " + (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    ? e.getMessage() : kz.dsr.store.ErrorText.full(e)));
+            System.err.println(kz.dsr.secrets.Secrets.mask("plan: " + (e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException ? e.getMessage() : kz.dsr.store.ErrorText.full(e))));
             return 2;
         }
     }

@@ -50,7 +50,8 @@ public final class UnblockCommand implements Callable<Integer> {
             }
             return 0;
         } catch (RuntimeException e) {
-            System.err.println("unblock: " + kz.dsr.store.ErrorText.full(e) + " — nothing was changed");
+            System.err.println(kz.dsr.secrets.Secrets.mask("unblock: " + kz.dsr.store.ErrorText.full(e)
+                    + " — nothing was changed"));
             return 2;
         }
     }

@@ -362,6 +362,7 @@ public final class ProcessorsLoader {
         if (v == null || v.isBlank()) {
             throw yaml.error(m.get(key), what + ": the environment variable " + var + " (" + key + ") is not set");
         }
+        kz.dsr.secrets.Secrets.add(v);
         return v;
     }
 }

@@ -23,6 +23,7 @@ import kz.dsr.intake.MailIntake;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.Replies;
 import kz.dsr.notify.Templates;
+import kz.dsr.secrets.Secrets;
 import kz.dsr.store.DeadLetters;
 import kz.dsr.store.ErrorText;
 import kz.dsr.store.EventLog;
@@ -112,6 +113,8 @@ public final class RequestsCommand implements Runnable {
             CamelContext context = new DefaultCamelContext();
             context.getPropertiesComponent().setLocation("file:" + config);
             Settings settings = new Settings(context, config);
+            // An error below may quote a setting (the store URL): its secrets are masked in what is printed.
+            settings.maskSecrets();
             // The time zone of due dates is the calendar's (config/calendar.yaml, key zone).
             ZoneId zone = kz.dsr.timers.WorkingCalendar.load(Path.of(settings.string("dsr.calendar.file"))).zone();
             HikariDataSource ds = StoreDatabase.open(settings.string("dsr.store.url"),
@@ -244,14 +247,14 @@ public final class RequestsCommand implements Runnable {
                 run(store, out);
                 return OK;
             } catch (Refused | Lifecycle.IllegalTransition e) {
-                err.println("requests " + name() + ": " + e.getMessage() + ". Nothing was changed.");
+                err.println(Secrets.mask("requests " + name() + ": " + e.getMessage() + ". Nothing was changed."));
                 return REFUSED;
             } catch (IllegalArgumentException | IllegalStateException e) {
-                err.println("requests " + name() + ": " + e.getMessage() + " — nothing was changed.");
+                err.println(Secrets.mask("requests " + name() + ": " + e.getMessage() + " — nothing was changed."));
                 return ERROR;
             } catch (RuntimeException e) {
-                err.println("requests " + name() + ": " + ErrorText.full(e)
-                        + " — nothing was changed. Check the store (dsr.store.url) and the configuration, then retry.");
+                err.println(Secrets.mask("requests " + name() + ": " + ErrorText.full(e)
+                        + " — nothing was changed. Check the store (dsr.store.url) and the configuration, then retry."));
                 return ERROR;
             }
         }

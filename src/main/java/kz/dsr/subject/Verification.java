@@ -314,7 +314,7 @@ public final class Verification implements ThreadReplies {
             expire(r, "the code expired before it was used");
             return;
         }
-        if (purpose != Purpose.DECOY && codeHash(r.id(), candidate.get()).equals(code.get("code_hash"))) {
+        if (purpose != Purpose.DECOY && hash.matches(codeInput(r.id(), candidate.get()), (String) code.get("code_hash"))) {
             store.update("update verification_code set used_at = ?, confirmed_at = ? where id = ?",
                     Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), codeId);
             proved(r, purpose);
@@ -413,8 +413,12 @@ public final class Verification implements ThreadReplies {
     }
 
     private String codeHash(long requestId, String code) {
-        // Bound to the request: a code sent for one request never verifies another.
-        return hash.hash("verification:" + requestId + ":" + code);
+        return hash.hash(codeInput(requestId, code));
+    }
+
+    /** What is hashed: bound to the request, so a code sent for one request never verifies another. */
+    private static String codeInput(long requestId, String code) {
+        return "verification:" + requestId + ":" + code;
     }
 
     private String addressHash(String address) {

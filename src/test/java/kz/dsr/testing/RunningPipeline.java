@@ -93,13 +93,24 @@ public final class RunningPipeline implements AutoCloseable {
      * crash (SIGKILL: no shutdown hook, no graceful stop). Its log goes to {@code log}.
      */
     public Process startInChildJvm(Path log) {
+        return startInChildJvm(log, Map.of());
+    }
+
+    /**
+     * As {@link #startInChildJvm(Path)}, with these environment variables set in the child, the way an
+     * operator gives the pipeline its secrets (DSR_STORE_PASSWORD, ...). A setting given here must not
+     * also be in {@link #settings()}: a -D would win over it.
+     */
+    public Process startInChildJvm(Path log, Map<String, String> environment) {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("kz.dsr.DsrPipeline", "run"));
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            child.environment().putAll(environment);
+            return child.start();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
