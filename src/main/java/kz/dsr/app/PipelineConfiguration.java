@@ -142,8 +142,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
         ownAddresses.add(settings.string("dsr.mail.support-address").toLowerCase(Locale.ROOT));
         settings.list("dsr.mail.own-aliases").forEach(a -> ownAddresses.add(a.toLowerCase(Locale.ROOT)));
 
-        MailParser parser = new MailParser(new MailLimits(settings.integer("dsr.intake.max-mail-bytes", 1024),
-                settings.integer("dsr.intake.max-body-chars", 100), settings.integer("dsr.intake.max-attachments", 1)));
+        MailParser parser = new MailParser(MailLimits.configured(settings));
         // The company's database and its data map, checked against the live schema: a typo stops the start here.
         HikariDataSource app = AppDatabase.open(settings.string("dsr.app-db.url"), settings.string("dsr.app-db.username"),
                 settings.string("dsr.app-db.password"), settings.integer("dsr.app-db.pool-size", 1));

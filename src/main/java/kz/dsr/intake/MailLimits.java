@@ -1,5 +1,7 @@
 package kz.dsr.intake;
 
+import kz.dsr.app.Settings;
+
 /**
  * How much of one inbound mail {@link MailParser} is willing to read. Mail is attacker-sized:
  * past these limits the mail is still recorded and answerable, only less of it is read.
@@ -18,5 +20,11 @@ public record MailLimits(long maxMailBytes, int maxBodyChars, int maxAttachments
             throw new IllegalArgumentException("mail limits must be positive: " + maxMailBytes + ", "
                     + maxBodyChars + ", " + maxAttachments);
         }
+    }
+
+    /** The limits of the configuration: {@code dsr.intake.max-mail-bytes}, {@code max-body-chars}, {@code max-attachments}. */
+    public static MailLimits configured(Settings settings) {
+        return new MailLimits(settings.integer("dsr.intake.max-mail-bytes", 1024),
+                settings.integer("dsr.intake.max-body-chars", 100), settings.integer("dsr.intake.max-attachments", 1));
     }
 }

@@ -9,23 +9,28 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
-import jakarta.mail.internet.MimePartDataSource;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import jakarta.mail.util.SharedByteArrayInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.io.UnsupportedEncodingException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.HashMap;
@@ -34,17 +39,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kz.dsr.intake.ParsedMail.Attachment;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-import org.jsoup.nodes.Node;
-import org.jsoup.nodes.TextNode;
-import org.jsoup.select.NodeTraversor;
-import org.jsoup.select.NodeVisitor;
 
 /**
  * Reads one raw mail into a {@link ParsedMail}. Never throws for bad input: what could not be
@@ -81,6 +78,14 @@ public final class MailParser {
     private static final int MAX_REFERENCES = 50;
     /** Deeper MIME nesting is an attack on the stack, not a mail. */
     private static final int MAX_DEPTH = 20;
+    /** MIME parts split per mail at most; splitting costs time with the square of their number. */
+    static final int MAX_PARTS = 1_000;
+    /** Bytes of the headers of all parts per mail at most; every header line becomes an object. */
+    static final int MAX_PART_HEADER_BYTES = 256 * 1024;
+    /** Problems listed per mail at most; the rest are counted. */
+    static final int MAX_PROBLEMS = 50;
+    /** Limits reached listed per mail at most; the rest are counted. */
+    private static final int MAX_LIMITS = 10;
 
     /** The headers noise detection and threading read, kept in {@link ParsedMail#headers()}. */
     private static final List<String> KEPT_HEADERS = List.of("auto-submitted", "x-autoreply", "x-autorespond",
@@ -94,8 +99,6 @@ public final class MailParser {
     private static final Pattern UNSAFE_IN_HEADER =
             Pattern.compile("[\\p{Cc}\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]+");
     private static final Pattern SPACES = Pattern.compile(" {2,}");
-    /** Control characters other than newline and tab; PostgreSQL text rejects NUL. */
-    private static final Pattern UNSAFE_IN_BODY = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]");
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?=");
     private static final Pattern BRACKETED_ID = Pattern.compile("<([^<>\\s]*)>");
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>()\\[\\],;:\"\\\\@]+@[^\\s<>()\\[\\],;:\"\\\\@]+");
@@ -112,8 +115,9 @@ public final class MailParser {
     public ParsedMail parse(byte[] raw) {
         Objects.requireNonNull(raw, "raw");
         List<String> problems = new ArrayList<>();
+        List<String> limitsReached = new ArrayList<>();
         boolean overLimit = raw.length > limits.maxMailBytes();
-        MimeMessage message = open(raw, overLimit, problems);
+        MimeMessage message = open(raw, overLimit, problems, limitsReached);
 
         String messageId = firstId(rawHeader(message, "Message-ID", problems));
         String from = rawHeader(message, "From", problems);
@@ -121,20 +125,19 @@ public final class MailParser {
         String subject = Objects.requireNonNullElse(decodedHeader(message, "Subject", MAX_SUBJECT_CHARS, problems), "");
         Map<String, String> headers = keptHeaders(message, from, problems);
 
-        BodyReader body = new BodyReader(limits.maxAttachments(), problems);
+        BodyReader body = new BodyReader(limits, problems);
         String text = "";
         String limitReason = null;
         if (overLimit) {
             limitReason = String.format(Locale.ROOT, "mail is %.1f MB, over the %.1f MB limit: body not read",
                     raw.length / 1048576.0, limits.maxMailBytes() / 1048576.0);
         } else {
-            String bodyText = body.read(message, "body", 0).text().replace("\r\n", "\n").replace('\r', '\n');
-            text = UNSAFE_IN_BODY.matcher(bodyText).replaceAll("").strip();
-            if (text.length() > limits.maxBodyChars()) {
-                limitReason = "body is " + text.length() + " characters, over the " + limits.maxBodyChars()
-                        + " limit: truncated";
-                text = cap(text, limits.maxBodyChars());
-            }
+            // Every part is read within what is left of the budget: no text, tree or list is built
+            // larger than the limits and cut afterwards.
+            Body read = body.read(message, "body", 0, limits.maxBodyChars());
+            text = read.text().strip();
+            limitsReached.addAll(read.limits());
+            limitReason = limitsReached.isEmpty() ? null : listed(limitsReached, MAX_LIMITS, "limits", "; ");
         }
         boolean bounce = body.sawDeliveryStatus || isMultipartReport(headers.get("content-type"));
         QuoteSplitter.Split split = quoteSplitter.split(text);
@@ -156,7 +159,19 @@ public final class MailParser {
                 raw.length,
                 bounce,
                 limitReason,
-                List.copyOf(problems));
+                problems.size() <= MAX_PROBLEMS ? List.copyOf(problems)
+                        : List.copyOf(firstThenCount(problems, MAX_PROBLEMS, "problems")));
+    }
+
+    /** The first {@code max} items, then how many more there are, joined. */
+    private static String listed(List<String> items, int max, String what, String separator) {
+        return String.join(separator, items.size() <= max ? items : firstThenCount(items, max, what));
+    }
+
+    private static List<String> firstThenCount(List<String> items, int max, String what) {
+        List<String> kept = new ArrayList<>(items.subList(0, max));
+        kept.add((items.size() - max) + " more " + what + " not listed");
+        return kept;
     }
 
     // ---- the message and its headers ----
@@ -186,7 +201,7 @@ public final class MailParser {
         return List.copyOf(kept);
     }
 
-    private static MimeMessage open(byte[] raw, boolean headersOnly, List<String> problems) {
+    private static MimeMessage open(byte[] raw, boolean headersOnly, List<String> problems, List<String> limitsReached) {
         InputStream source;
         if (raw.length == 0) {
             problems.add("mail is empty");
@@ -199,7 +214,7 @@ public final class MailParser {
         } else if (headersOnly) {
             source = new SharedByteArrayInputStream(raw, 0, headerBlockEnd(raw, problems));
         } else {
-            source = new SharedByteArrayInputStream(raw);
+            source = new SharedByteArrayInputStream(withHeadersCut(raw, limitsReached));
         }
         try {
             return new MimeMessage(SESSION, source);
@@ -229,16 +244,45 @@ public final class MailParser {
     /** Where the header block ends: after its first blank line, or at the size the header block may have. */
     private static int headerBlockEnd(byte[] raw, List<String> problems) {
         int limit = Math.min(raw.length, MAX_HEADER_BLOCK_BYTES);
-        for (int i = 0; i < limit; i++) {
-            if (raw[i] == '\n' && i + 1 < raw.length
-                    && (raw[i + 1] == '\n' || raw[i + 1] == '\r' && i + 2 < raw.length && raw[i + 2] == '\n')) {
-                return i + 1;
-            }
+        int blankLine = blankLineFrom(raw, 0, limit);
+        if (blankLine >= 0) {
+            return blankLine;
         }
         if (limit < raw.length) {
             problems.add("header block is over " + MAX_HEADER_BLOCK_BYTES / 1024 + " KB: read up to there");
         }
         return limit;
+    }
+
+    /**
+     * The mail with its header block cut to {@link #MAX_HEADER_BLOCK_BYTES} (at a line break) when it is
+     * longer: the parser makes an object of every header line, and a mail of short lines can be all header.
+     */
+    private static byte[] withHeadersCut(byte[] raw, List<String> limitsReached) {
+        int limit = Math.min(raw.length, MAX_HEADER_BLOCK_BYTES);
+        boolean noHeaders = raw.length > 0 && (raw[0] == '\n' || raw[0] == '\r');
+        if (noHeaders || raw.length <= MAX_HEADER_BLOCK_BYTES || blankLineFrom(raw, 0, limit) >= 0) {
+            return raw;
+        }
+        int cut = limit;
+        while (cut > 0 && raw[cut - 1] != '\n') {
+            cut--;
+        }
+        int blankLine = blankLineFrom(raw, cut > 0 ? cut - 1 : 0, raw.length);
+        limitsReached.add("header block is over " + MAX_HEADER_BLOCK_BYTES / 1024 + " KB: the headers after that not read");
+        byte[] body = blankLine < 0 ? new byte[0] : Arrays.copyOfRange(raw, blankLine, raw.length);
+        return concat(Arrays.copyOf(raw, cut), body);
+    }
+
+    /** Where the first blank line in raw[from, to) starts (after a '\n'), or -1. */
+    private static int blankLineFrom(byte[] raw, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (raw[i] == '\n' && i + 1 < raw.length
+                    && (raw[i + 1] == '\n' || raw[i + 1] == '\r' && i + 2 < raw.length && raw[i + 2] == '\n')) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     /** The first value of a header, unfolded, 8-bit bytes decoded, cleaned; not RFC 2047 decoded; null when absent. */
@@ -394,25 +438,37 @@ public final class MailParser {
 
     // ---- the body ----
 
-    /** What a MIME subtree gave as body text, and whether that text came from HTML. */
-    private record Body(String text, boolean fromHtml) {
-        static final Body NONE = new Body("", false);
+    /**
+     * What a MIME subtree gave as body text, whether that text came from HTML, and the limits reached
+     * while reading it (worded for an operator; empty when all of it was read).
+     */
+    private record Body(String text, boolean fromHtml, List<String> limits) {
+        static final Body NONE = new Body("", false, List.of());
+
+        static Body limited(String limit) {
+            return new Body("", false, List.of(limit));
+        }
     }
 
     /** Walks one mail's MIME tree: collects body text, records attachments, notes problems. */
     private static final class BodyReader {
         private final int maxAttachments;
+        private final int maxBodyChars;
         private final List<String> problems;
         private final List<Attachment> attachments = new ArrayList<>();
         private boolean sawDeliveryStatus;
         private boolean attachmentsCut;
+        private int partsLeft = MAX_PARTS;
+        private long partHeaderBytesLeft = MAX_PART_HEADER_BYTES;
 
-        BodyReader(int maxAttachments, List<String> problems) {
-            this.maxAttachments = maxAttachments;
+        BodyReader(MailLimits limits, List<String> problems) {
+            this.maxAttachments = limits.maxAttachments();
+            this.maxBodyChars = limits.maxBodyChars();
             this.problems = problems;
         }
 
-        Body read(MimePart part, String where, int depth) {
+        /** The body text of {@code part}, at most {@code budget} characters of it. */
+        Body read(MimePart part, String where, int depth, int budget) {
             try {
                 ContentType type = contentType(part, where);
                 String baseType = type.getBaseType().toLowerCase(Locale.ROOT);
@@ -421,7 +477,7 @@ public final class MailParser {
                         problems.add(where + ": MIME nested deeper than " + MAX_DEPTH + " levels, not read");
                         return Body.NONE;
                     }
-                    return readMultipart(part, type, baseType, where, depth);
+                    return readMultipart(part, type, baseType, where, depth, budget);
                 }
                 if (baseType.equals("message/delivery-status")) {
                     sawDeliveryStatus = true;
@@ -435,50 +491,154 @@ public final class MailParser {
                     recordAttachment(part, fileName, baseType, where);
                     return Body.NONE;
                 }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                Bytes bytes = new Bytes(part);
                 copyDecoded(part, bytes, where);
-                String text = decodeText(bytes.toByteArray(), type.getParameter("charset"), where, problems);
-                return baseType.equals("text/html") ? new Body(htmlToText(text), true) : new Body(text, false);
+                Reader text = bytes.reader(charset(bytes.array(), bytes.size(), type.getParameter("charset"), where, problems));
+                return baseType.equals("text/html") ? readHtml(text, where, budget) : readPlain(text, where, budget);
             } catch (MessagingException | IOException | RuntimeException e) {
                 problems.add(where + ": could not be read (" + e.getClass().getSimpleName() + "), skipped");
                 return Body.NONE;
             }
         }
 
-        private Body readMultipart(MimePart part, ContentType type, String baseType, String where, int depth)
-                throws MessagingException, IOException {
-            MimeMultipart multipart = new MimeMultipart(new MimePartDataSource(part));
+        private Body readHtml(Reader html, String where, int budget) throws IOException {
+            HtmlText.Result result = HtmlText.convert(html, budget);
+            List<String> limits = new ArrayList<>();
+            result.limits().forEach(limit -> limits.add(where + ": " + limit));
+            if (result.truncated()) {
+                limits.add(overBudget(where, -1, budget));
+            }
+            return new Body(result.text(), true, List.copyOf(limits));
+        }
+
+        /**
+         * Plain text with line breaks as '\n' and control characters dropped, trimmed; at most
+         * {@code budget} characters are kept, the rest only counted, so that the limit reason can say
+         * how long the text was.
+         */
+        private Body readPlain(Reader in, String where, int budget) throws IOException {
+            StringBuilder out = new StringBuilder();
+            long length = 0;       // characters so far, leading whitespace not counted
+            long trimmedLength = 0; // ... up to the last one that is not whitespace
+            boolean afterCr = false;
+            char[] buffer = new char[8192];
+            try (in) {
+                for (int n; (n = in.read(buffer)) != -1; ) {
+                    for (int i = 0; i < n; i++) {
+                        char c = buffer[i];
+                        boolean lfOfCrLf = c == '\n' && afterCr;
+                        afterCr = c == '\r';
+                        if (lfOfCrLf || unsafeInBody(c)) {
+                            continue;
+                        }
+                        if (c == '\r') {
+                            c = '\n';
+                        }
+                        boolean whitespace = Character.isWhitespace(c);
+                        if (length == 0 && whitespace) {
+                            continue;
+                        }
+                        if (length < budget) {
+                            out.append(c);
+                        }
+                        length++;
+                        if (!whitespace) {
+                            trimmedLength = length;
+                        }
+                    }
+                }
+            }
+            if (trimmedLength <= budget) {
+                return new Body(out.toString().stripTrailing(), false, List.of());
+            }
+            if (out.length() > 0 && Character.isHighSurrogate(out.charAt(out.length() - 1))) {
+                out.setLength(out.length() - 1); // never half a character
+            }
+            return new Body(out.toString().stripTrailing(), false, List.of(overBudget(where, trimmedLength, budget)));
+        }
+
+        private static String tooManyParts() {
+            return "the mail has more than " + MAX_PARTS + " MIME parts";
+        }
+
+        private static String tooMuchPartHeader() {
+            return "the mail's part headers are over " + MAX_PART_HEADER_BYTES / 1024 + " KB";
+        }
+
+        /** Why text was cut: the mail's limit, or what was left of it after the parts before. */
+        private String overBudget(String where, long length, int budget) {
+            if (budget <= 0) {
+                return where + ": not read, the body already had the " + maxBodyChars + " characters of the limit";
+            }
+            String limit = budget >= maxBodyChars ? "the " + maxBodyChars + " limit"
+                    : "the " + budget + " characters left of the " + maxBodyChars + " limit";
+            return length >= 0 ? where + " is " + length + " characters, over " + limit + ": truncated"
+                    : where + " has more text than " + limit + ": truncated";
+        }
+
+        private Body readMultipart(MimePart part, ContentType type, String baseType, String where, int depth,
+                int budget) throws MessagingException, IOException {
+            if (partsLeft <= 0 || partHeaderBytesLeft <= 0) {
+                return Body.limited(where + ": not read, " + (partsLeft <= 0 ? tooManyParts() : tooMuchPartHeader()));
+            }
+            FirstParts content = FirstParts.of(part, type.getParameter("boundary"), partsLeft, partHeaderBytesLeft);
+            partHeaderBytesLeft -= content.headerBytes();
+            String cut = switch (content.cut()) {
+                case NONE -> null;
+                case PARTS -> where + ": " + tooManyParts() + ", the rest not read";
+                case HEADERS -> where + ": " + tooMuchPartHeader() + ", the parts from there on not read";
+            };
+            if (cut != null && content.parts() == 0) {
+                return Body.limited(cut);
+            }
+            MimeMultipart multipart = new MimeMultipart(content);
             int count;
             try {
                 count = multipart.getCount();
             } catch (MessagingException e) {
                 problems.add(where + ": multipart could not be split into parts, read as plain text");
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                Bytes bytes = new Bytes(part);
                 copyDecoded(part, bytes, where);
-                return new Body(decodeText(bytes.toByteArray(), null, where, problems), false);
+                return readPlain(bytes.reader(charset(bytes.array(), bytes.size(), null, where, problems)), where, budget);
             }
+            partsLeft -= count;
             if (type.getParameter("boundary") == null) {
                 problems.add(where + ": multipart has no boundary parameter, took the first '--' line as boundary");
             }
-            if (!multipart.isComplete()) {
+            if (!multipart.isComplete() && cut == null) {
                 problems.add(where + ": multipart has no closing boundary (mail cut short?), read what was there");
             }
+            boolean alternative = baseType.equals("multipart/alternative");
             List<Body> parts = new ArrayList<>();
+            int left = budget;
             for (int i = 0; i < count; i++) {
                 String partWhere = (depth == 0 ? "part " : where + ".") + (i + 1);
-                parts.add(read((MimeBodyPart) multipart.getBodyPart(i), partWhere, depth + 1));
+                // Alternatives are the same text in several forms: each may use the whole budget, one is kept.
+                Body read = read((MimeBodyPart) multipart.getBodyPart(i), partWhere, depth + 1, alternative ? budget : left);
+                parts.add(read);
+                if (!alternative && !read.text().isBlank()) {
+                    left -= read.text().length() + 2;
+                }
+            }
+            List<String> limits = new ArrayList<>();
+            if (cut != null) {
+                limits.add(cut);
             }
             List<Body> withText = parts.stream().filter(b -> !b.text().isBlank()).toList();
             if (withText.isEmpty()) {
-                return Body.NONE;
+                parts.forEach(b -> limits.addAll(b.limits()));
+                return new Body("", false, List.copyOf(limits));
             }
-            if (baseType.equals("multipart/alternative")) {
-                // The same text in several forms: plain text when there is one, else the richest (last) form.
+            if (alternative) {
+                // Plain text when there is one, else the richest (last) form; only its limits matter.
                 Body richest = withText.get(withText.size() - 1);
-                return withText.stream().filter(b -> !b.fromHtml()).findFirst().orElse(richest);
+                Body chosen = withText.stream().filter(b -> !b.fromHtml()).findFirst().orElse(richest);
+                limits.addAll(chosen.limits());
+                return new Body(chosen.text(), chosen.fromHtml(), List.copyOf(limits));
             }
+            parts.forEach(b -> limits.addAll(b.limits()));
             return new Body(String.join("\n\n", withText.stream().map(Body::text).toList()),
-                    withText.stream().allMatch(Body::fromHtml));
+                    withText.stream().allMatch(Body::fromHtml), List.copyOf(limits));
         }
 
         private ContentType contentType(MimePart part, String where) throws MessagingException {
@@ -603,25 +763,30 @@ public final class MailParser {
 
     // ---- text ----
 
-    /**
-     * Text from bytes, never throwing: the declared charset when Java knows it; otherwise (none
-     * declared, unknown, or UTF-8/ASCII that the bytes contradict) UTF-8 when the bytes are valid
-     * UTF-8, else windows-1251 when they look Cyrillic, else windows-1252.
-     */
+    /** Text from bytes, never throwing, in the charset {@link #charset} chooses. */
     private static String decodeText(byte[] bytes, String declared, String where, List<String> problems) {
+        return new String(bytes, charset(bytes, bytes.length, declared, where, problems));
+    }
+
+    /**
+     * The charset of text bytes: the declared one when Java knows it; otherwise (none declared, unknown,
+     * or UTF-8/ASCII that the bytes contradict) UTF-8 when the bytes are valid UTF-8, else windows-1251
+     * when they look Cyrillic, else windows-1252. The bytes are looked at, never decoded into a string.
+     */
+    private static Charset charset(byte[] bytes, int length, String declared, String where, List<String> problems) {
         Charset charset = knownCharset(declared);
         if (charset != null && !charset.equals(StandardCharsets.UTF_8) && !charset.equals(StandardCharsets.US_ASCII)) {
-            return new String(bytes, charset);
+            return charset;
         }
-        String utf8 = strictUtf8(bytes);
-        Charset guessed = utf8 != null ? StandardCharsets.UTF_8 : looksCyrillic(bytes) ? WINDOWS_1251 : WINDOWS_1252;
+        boolean utf8 = isUtf8(bytes, length);
+        Charset guessed = utf8 ? StandardCharsets.UTF_8 : looksCyrillic(bytes, length) ? WINDOWS_1251 : WINDOWS_1252;
         if (declared != null && charset == null) {
             problems.add(where + ": unknown charset \"" + clean(declared, 40) + "\", read as " + guessed.name());
-        } else if (utf8 == null) {
+        } else if (!utf8) {
             problems.add(where + ": " + (declared == null ? "no charset declared" : "declared " + charset.name())
                     + " but not UTF-8, read as " + guessed.name());
         }
-        return utf8 != null ? utf8 : new String(bytes, guessed);
+        return guessed;
     }
 
     private static Charset knownCharset(String name) {
@@ -635,20 +800,29 @@ public final class MailParser {
         }
     }
 
-    private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
+    /** Valid UTF-8, checked through a small window: the decoded text is not kept. */
+    private static boolean isUtf8(byte[] bytes, int length) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+        CharBuffer window = CharBuffer.allocate(4096);
+        while (true) {
+            CoderResult result = decoder.decode(in, window, true);
+            if (result.isError()) {
+                return false;
+            }
+            if (result.isUnderflow()) {
+                return !decoder.flush(window.clear()).isError();
+            }
+            window.clear();
         }
     }
 
     /** Most 8-bit bytes are windows-1251 letters (0xC0-0xFF, Ё 0xA8, ё 0xB8). */
-    private static boolean looksCyrillic(byte[] bytes) {
+    private static boolean looksCyrillic(byte[] bytes, int length) {
         int high = 0;
         int letters = 0;
-        for (byte b : bytes) {
-            int c = b & 0xFF;
+        for (int i = 0; i < length; i++) {
+            int c = bytes[i] & 0xFF;
             if (c >= 0x80) {
                 high++;
                 if (c >= 0xC0 || c == 0xA8 || c == 0xB8) {
@@ -659,70 +833,23 @@ public final class MailParser {
         return letters * 4 >= high * 3;
     }
 
-    /** The elements after which text goes on a new line, and those that make a paragraph. */
-    private static final Set<String> LINE_BLOCKS = Set.of("div", "li", "tr", "dt", "dd", "section", "article",
-            "header", "footer", "address", "center", "hr");
-    private static final Set<String> PARAGRAPH_BLOCKS = Set.of("p", "h1", "h2", "h3", "h4", "h5", "h6",
-            "blockquote", "table", "ul", "ol", "pre");
-
-    /** Plain text of an HTML body: blocks become line breaks, blockquotes '>' lines; scripts, styles dropped. */
-    static String htmlToText(String html) {
-        Document document = Jsoup.parse(html);
-        document.select("script, style, noscript, template, title, iframe, object, svg").remove();
-        StringBuilder out = new StringBuilder();
-        NodeTraversor.traverse(new NodeVisitor() {
-            private int quoteDepth;
-
-            @Override
-            public void head(Node node, int depth) {
-                if (node instanceof TextNode textNode) {
-                    String text = textNode.text();
-                    if (atLineStart(out)) {
-                        text = text.stripLeading();
-                        if (!text.isEmpty()) {
-                            out.append("> ".repeat(quoteDepth));
-                        }
-                    }
-                    out.append(text);
-                } else if (node instanceof Element element) {
-                    String name = element.normalName();
-                    if (name.equals("br")) {
-                        out.append('\n');
-                    } else if (LINE_BLOCKS.contains(name) || PARAGRAPH_BLOCKS.contains(name)) {
-                        endLine(out);
-                    }
-                    if (name.equals("blockquote")) {
-                        quoteDepth++;
-                    }
-                }
-            }
-
-            @Override
-            public void tail(Node node, int depth) {
-                if (node instanceof Element element) {
-                    String name = element.normalName();
-                    if (name.equals("blockquote")) {
-                        quoteDepth--;
-                    }
-                    if (PARAGRAPH_BLOCKS.contains(name)) {
-                        endLine(out);
-                        out.append('\n');
-                    } else if (LINE_BLOCKS.contains(name)) {
-                        endLine(out);
-                    }
-                }
-            }
-        }, document.body());
-        return out.toString().replace('\u00A0', ' ').replaceAll("[ \\t]+\n", "\n").replaceAll("\n{3,}", "\n\n").strip();
+    /** Control characters other than newline, tab and carriage return; PostgreSQL text rejects NUL. */
+    static boolean unsafeInBody(char c) {
+        return c <= 0x08 || c == 0x0B || c == 0x0C || c >= 0x0E && c <= 0x1F || c >= 0x7F && c <= 0x9F;
     }
 
-    private static boolean atLineStart(StringBuilder out) {
-        return out.length() == 0 || out.charAt(out.length() - 1) == '\n';
-    }
+    /** A decoded part's bytes, sized from the part (decoding never grows it), read back without a copy. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(MimePart part) throws MessagingException {
+            super(Math.max(32, part.getSize()));
+        }
 
-    private static void endLine(StringBuilder out) {
-        if (!atLineStart(out)) {
-            out.append('\n');
+        byte[] array() {
+            return buf;
+        }
+
+        Reader reader(Charset charset) {
+            return new InputStreamReader(new ByteArrayInputStream(buf, 0, count), charset);
         }
     }
 

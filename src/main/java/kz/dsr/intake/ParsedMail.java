@@ -27,7 +27,9 @@ import java.util.Map;
  * @param attachments   attachments recorded, never opened
  * @param sizeBytes     size of the raw mail in bytes
  * @param bounce        true when the MIME structure itself says delivery report (multipart/report)
- * @param limitReason   why the body was not (fully) read: over the size limit etc.; null when read
+ * @param limitReason   why the body was not (fully) read: over the size limit, text over the character
+ *                      limit, a bound on what the mail expands into (HTML, quotes, MIME parts, headers);
+ *                      several joined by "; "; null when read
  * @param problems      what was wrong with the MIME and how it was worked around (for operators)
  */
 public record ParsedMail(

@@ -176,6 +176,28 @@ class MailboxIntakeTest {
     }
 
     @Test
+    void aMailThatExpandsPastTheLimitsIsRecordedAnsweredAndLeftToAnOperator() throws Exception {
+        // 11 KB that a quote prefix per level used to turn into a megabyte of '>'.
+        StringBuilder raw = new StringBuilder("From: deep@example.kz\r\nTo: support@dsr.test\r\nSubject: Удаление\r\n"
+                + "Message-ID: <deep-1@x>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+                + "<p>Прошу удалить мой аккаунт и все мои данные.</p>" + "<blockquote>".repeat(800));
+        for (int i = 0; i < 300; i++) {
+            raw.append("<br>x");
+        }
+        pipeline.deliver(raw.toString().getBytes(StandardCharsets.UTF_8));
+        referenceOf("deep-1@x");
+        Map<String, Object> mail = pipeline.store().queryForMap("select m.limit_reason, m.new_text, m.quoted_text, "
+                + "r.status from inbound_message m join request r on r.id = m.request_id "
+                + "where m.message_key = 'deep-1@x'");
+        assertEquals("Прошу удалить мой аккаунт и все мои данные.", mail.get("new_text"));
+        assertEquals(300, ((String) mail.get("quoted_text")).lines().filter(l -> l.endsWith("> x")).count(),
+                "every quoted line is kept");
+        assertTrue(((String) mail.get("limit_reason")).contains("quotes nested deeper than"), mail.toString());
+        assertEquals("NEEDS_REVIEW", mail.get("status"), "a person decides on a mail not wholly read");
+        ackTo("deep@example.kz");
+    }
+
+    @Test
     void moveToHeaderInAMailDoesNotSteerTheConsumer() throws Exception {
         TestMail m = mail().from("mover@example.kz").header("MoveTo", "Hacked").header("copyTo", "Stolen")
                 .header("delete", "true");
