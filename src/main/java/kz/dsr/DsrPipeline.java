@@ -1,6 +1,6 @@
 package kz.dsr;
 
-import kz.dsr.app.DemoCommand;
+import kz.dsr.app.DemoLauncher;
 import kz.dsr.app.RunCommand;
 import kz.dsr.intake.MailParser;
 import picocli.CommandLine;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DsrPipeline.Version.class,
         description = "Answers data-subject requests (erasure, access, rectification, ...) that arrive by mail.",
-        subcommands = {RunCommand.class, DemoCommand.class, kz.dsr.classify.ClassifyCommand.class,
+        subcommands = {RunCommand.class, DemoLauncher.class, kz.dsr.classify.ClassifyCommand.class,
             kz.dsr.classify.TrainCommand.class,
             kz.dsr.execute.PlanCommand.class, kz.dsr.execute.UnblockCommand.class,
             kz.dsr.request.RequestsCommand.class})

@@ -33,6 +33,22 @@ public final class Settings {
         this.file = file;
     }
 
+    /**
+     * The settings of a configuration file outside a running pipeline (operator commands): the same keys,
+     * environment and -D overrides; its secrets are masked in anything printed from here on.
+     */
+    public static Settings fromFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("configuration file " + file.toAbsolutePath()
+                    + " not found: run from the pipeline's directory or give --config FILE");
+        }
+        CamelContext context = new org.apache.camel.impl.DefaultCamelContext();
+        context.getPropertiesComponent().setLocation("file:" + file);
+        Settings settings = new Settings(context, file);
+        settings.maskSecrets();
+        return settings;
+    }
+
     public String string(String key) {
         return context.getPropertiesComponent().resolveProperty(key)
                 .map(String::strip)
@@ -45,7 +61,8 @@ public final class Settings {
         return context.getPropertiesComponent().resolveProperty(key).map(String::strip).filter(v -> !v.isEmpty());
     }
 
-    public int integer(String key, int min) {
+    /** A whole number of at least {@code min}: a smaller one is refused, naming the key and where it is set. */
+    public int integerAtLeast(String key, int min) {
         String value = string(key);
         try {
             int n = Integer.parseInt(value);

@@ -37,11 +37,11 @@ public final class PlanCommand implements Callable<Integer> {
          * The one subject with this identity; empty (and the reason on stderr, for {@code command}) when
          * there is none or more than one.
          */
-        java.util.Optional<Object> subject(CompanyDatabase company, String command) {
-            Set<Object> keys = new SubjectFinder(company.map(), company.db()).find(identity(), email != null ? email : phone);
+        java.util.Optional<Object> subject(kz.dsr.app.Components company, String command) {
+            Set<Object> keys = company.subjects().find(identity(), email != null ? email : phone);
             if (keys.size() != 1) {
                 System.err.println(command + ": " + (keys.isEmpty() ? "no subject" : keys.size() + " subjects")
-                        + " with this " + identity() + " in " + company.map().company() + "'s database"
+                        + " with this " + identity() + " in " + company.dataMap().company() + "'s database"
                         + (keys.isEmpty() ? "" : " (keys " + keys + "): an operator must decide which") + "; nothing done");
                 return java.util.Optional.empty();
             }
@@ -63,13 +63,13 @@ public final class PlanCommand implements Callable<Integer> {
             System.err.println("plan: " + type + " is not a request to carry out");
             return 2;
         }
-        try (CompanyDatabase company = CompanyDatabase.open(config)) {
+        try (kz.dsr.app.Components company = kz.dsr.app.Components.fromFile(config)) {
             java.util.Optional<Object> subject = who.subject(company, "plan");
             if (subject.isEmpty()) {
                 return 1;
             }
             Object key = subject.get();
-            print(out, company, key, new Planner(company.map(), company.db()).plan(type, key));
+            print(out, company.dataMap(), key, new Planner(company.dataMap(), company.appDatabase()).plan(type, key));
             return 0;
         } catch (RuntimeException e) {
             System.err.println(kz.dsr.secrets.Secrets.mask("plan: " + (e instanceof IllegalArgumentException
@@ -78,8 +78,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    static void print(PrintStream out, CompanyDatabase company, Object key, Planner.Plan plan) {
-        var map = company.map();
+    static void print(PrintStream out, kz.dsr.datamap.DataMap map, Object key, Planner.Plan plan) {
         out.printf("Plan: %s for %s.%s = %s (%s, data map %s) — nothing has been changed%n", plan.type(),
                 map.subject().table(), map.subject().key(), key, map.company(), map.file());
         if (plan.holds().isEmpty()) {

@@ -29,25 +29,22 @@ public final class UnblockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CompanyDatabase company = CompanyDatabase.open(config)) {
+        try (kz.dsr.app.Components company = kz.dsr.app.Components.fromFile(config)) {
             java.util.Optional<Object> subject = who.subject(company, "unblock");
             if (subject.isEmpty()) {
                 return 1;
             }
-            var s = company.settings();
-            try (var store = StoreDatabase.open(s.string("dsr.store.url"), s.string("dsr.store.username"),
-                    s.string("dsr.store.password"), 2)) {
-                JdbcTemplate jdbc = new JdbcTemplate(store);
-                Object key = subject.get();
-                Execution e = new ProcessingBlock(company.map(), company.db(), new SubjectBlocks(jdbc)).unblock(key);
-                // The proof goes on the timeline of the BLOCKING request that set the block, when there is one.
-                var request = jdbc.queryForList("select id from request where subject_ref = ? and type = 'BLOCKING'"
-                        + " order by id desc limit 1", Long.class, String.valueOf(key));
-                request.forEach(id -> new kz.dsr.store.EventLog(jdbc).append(id, "UNBLOCKED", "operator:" + operator,
-                        java.util.Map.of("reason", reason, "rows", e.tables().get(0).rows())));
-                System.out.printf("Unblocked by %s (reason: %s): %s row(s) changed%s%n", operator, reason,
-                        e.tables().get(0).rows(), request.isEmpty() ? "" : "; event on request id " + request.get(0));
-            }
+            JdbcTemplate jdbc = company.store();
+            Object key = subject.get();
+            Execution e = new ProcessingBlock(company.dataMap(), company.appDatabase(), company.subjectBlocks())
+                    .unblock(key);
+            // The proof goes on the timeline of the BLOCKING request that set the block, when there is one.
+            var request = jdbc.queryForList("select id from request where subject_ref = ? and type = 'BLOCKING'"
+                    + " order by id desc limit 1", Long.class, String.valueOf(key));
+            request.forEach(id -> company.events().append(id, "UNBLOCKED", "operator:" + operator,
+                    java.util.Map.of("reason", reason, "rows", e.tables().get(0).rows())));
+            System.out.printf("Unblocked by %s (reason: %s): %s row(s) changed%s%n", operator, reason,
+                    e.tables().get(0).rows(), request.isEmpty() ? "" : "; event on request id " + request.get(0));
             return 0;
         } catch (RuntimeException e) {
             System.err.println(kz.dsr.secrets.Secrets.mask("unblock: " + kz.dsr.store.ErrorText.full(e)

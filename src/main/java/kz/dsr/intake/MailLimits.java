@@ -24,7 +24,7 @@ public record MailLimits(long maxMailBytes, int maxBodyChars, int maxAttachments
 
     /** The limits of the configuration: {@code dsr.intake.max-mail-bytes}, {@code max-body-chars}, {@code max-attachments}. */
     public static MailLimits configured(Settings settings) {
-        return new MailLimits(settings.integer("dsr.intake.max-mail-bytes", 1024),
-                settings.integer("dsr.intake.max-body-chars", 100), settings.integer("dsr.intake.max-attachments", 1));
+        return new MailLimits(settings.integerAtLeast("dsr.intake.max-mail-bytes", 1024),
+                settings.integerAtLeast("dsr.intake.max-body-chars", 100), settings.integerAtLeast("dsr.intake.max-attachments", 1));
     }
 }

@@ -16,29 +16,6 @@ public final class Processors {
         processors.forEach(p -> byName.put(p.name(), p));
     }
 
-    /**
-     * Demo and tests: the same processors with every URL's scheme, host and port replaced by
-     * {@code base} (its path kept), so the shipped samples can be run against a local receiver.
-     */
-    public Processors redirectedTo(String base) {
-        if (base == null || base.isBlank()) {
-            return this;
-        }
-        java.net.URI to = java.net.URI.create(base.strip());
-        return new Processors(byName.values().stream().map(p -> p.http().isEmpty() ? p : new Processor(p.name(),
-                p.description(), p.kind(), p.types(), p.categories(), p.confirmWithin(), p.identities(),
-                java.util.Optional.of(redirect(p.http().get(), to)), p.email(), p.callback(), p.pollEvery(), p.line()))
-                .toList());
-    }
-
-    private static Processor.Http redirect(Processor.Http h, java.net.URI to) {
-        java.net.URI u = h.url();
-        java.net.URI moved = java.net.URI.create(to.getScheme() + "://" + to.getRawAuthority()
-                + (u.getRawPath() == null ? "" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
-        return new Processor.Http(moved, h.method(), h.templates(), h.auth(), h.connectTimeout(), h.responseTimeout(),
-                h.regulation());
-    }
-
     public List<Processor> all() {
         return List.copyOf(byName.values());
     }

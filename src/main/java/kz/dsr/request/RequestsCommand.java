@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import kz.dsr.app.Components;
 import kz.dsr.app.Settings;
 import kz.dsr.datamap.DataMapLoader;
 import kz.dsr.intake.MailIntake;
@@ -90,87 +91,48 @@ public final class RequestsCommand implements Runnable {
 
     /** The store, its transactions and the settings, opened from the configuration file as the pipeline does. */
     static final class Store implements AutoCloseable {
+        final Components parts;
         final Settings settings;
-        final HikariDataSource dataSource;
         final JdbcTemplate jdbc;
         final TransactionTemplate transaction;
         final ZoneId zone;
 
-        private Store(Settings settings, HikariDataSource dataSource, ZoneId zone) {
-            this.settings = settings;
-            this.dataSource = dataSource;
-            this.jdbc = new JdbcTemplate(dataSource);
-            // One transaction manager over the store: the JdbcTemplate above joins its transactions.
-            this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-            this.zone = zone;
+        private Store(Components parts) {
+            this.parts = parts;
+            this.settings = parts.settings();
+            this.jdbc = parts.store();
+            this.transaction = parts.transaction();
+            // The time zone of due dates is the calendar's (config/calendar.yaml, key zone).
+            this.zone = parts.calendar().zone();
         }
 
         static Store open(Path config) {
-            if (!Files.isRegularFile(config)) {
-                throw new IllegalArgumentException("configuration file " + config.toAbsolutePath()
-                        + " not found: run from the pipeline's directory or give --config FILE");
+            Components parts = Components.fromFile(config);
+            try {
+                return new Store(parts);
+            } catch (RuntimeException e) {
+                parts.close();
+                throw e;
             }
-            CamelContext context = new DefaultCamelContext();
-            context.getPropertiesComponent().setLocation("file:" + config);
-            Settings settings = new Settings(context, config);
-            // An error below may quote a setting (the store URL): its secrets are masked in what is printed.
-            settings.maskSecrets();
-            // The time zone of due dates is the calendar's (config/calendar.yaml, key zone).
-            ZoneId zone = kz.dsr.timers.WorkingCalendar.load(Path.of(settings.string("dsr.calendar.file"))).zone();
-            HikariDataSource ds = StoreDatabase.open(settings.string("dsr.store.url"),
-                    settings.string("dsr.store.username"), settings.string("dsr.store.password"), 2);
-            return new Store(settings, ds, zone);
         }
 
         LocalDate today() {
-            return LocalDate.now(zone);
+            return LocalDate.now(parts.clock().withZone(zone));
         }
 
-        /**
-         * The replies of the running pipeline (same templates, sender, threading and event keys), built
-         * as {@code PipelineConfiguration} builds them. The data map is only loaded, not checked against
-         * the application database: a rejection reply does not use it.
-         */
+        /** The replies of the running pipeline (same templates, sender, threading and event keys). */
         Replies replies() {
-            return new Replies(composer(), outbox(), new InboundStore(jdbc), operator(),
-                    DataMapLoader.load(Path.of(settings.string("dsr.datamap.file"))), zone);
+            return parts.replies();
         }
 
-        /**
-         * The processor tasks as the running pipeline keeps them, for closing a request: the processors file
-         * is not read (closing does not call any processor).
-         */
+        /** The processor tasks as the store keeps them, for closing a request (no processor is called). */
         kz.dsr.processors.ProcessorTasks processorTasks() {
-            MailComposer composer = composer();
-            return new kz.dsr.processors.ProcessorTasks(jdbc, transaction, new kz.dsr.processors.Processors(List.of()),
-                    new kz.dsr.processors.Notices(composer, ""), outbox(), new EventLog(jdbc),
-                    new Lifecycle(jdbc, new EventLog(jdbc)), composer, operator(), java.time.Clock.systemUTC());
-        }
-
-        private MailComposer composer() {
-            Settings s = settings;
-            return new MailComposer(new Templates(Path.of(s.string("dsr.templates.dir"))),
-                    s.string("dsr.mail.support-address"), s.string("dsr.mail.support-name"),
-                    s.string("dsr.mail.message-id-domain"));
-        }
-
-        private Outbox outbox() {
-            Settings s = settings;
-            return new Outbox(jdbc, new DeadLetters(jdbc), new Outbox.RetryPolicy(
-                    s.integer("dsr.outbox.max-attempts", 1),
-                    Duration.ofSeconds(s.integer("dsr.outbox.backoff-initial-seconds", 1)),
-                    Duration.ofSeconds(s.integer("dsr.outbox.backoff-max-seconds", 1)),
-                    Duration.ofSeconds(s.integer("dsr.outbox.lease-seconds", 1))));
-        }
-
-        private MailIntake.Operator operator() {
-            return new MailIntake.Operator(settings.string("dsr.operator.address"),
-                    settings.string("dsr.operator.language"));
+            return parts.processorTasksInStore();
         }
 
         @Override
         public void close() {
-            dataSource.close();
+            parts.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package kz.dsr.app;
 
+import kz.dsr.demo.EmbeddedServices;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

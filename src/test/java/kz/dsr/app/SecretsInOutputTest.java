@@ -71,8 +71,8 @@ class SecretsInOutputTest {
                 "dsr.mail.imap.username", IMAP_LOGIN, "dsr.mail.smtp.username", SMTP_LOGIN,
                 // The shipped processors, whose tokens and HMAC secrets come from the environment; every
                 // call would go to a local port (no request is carried out in this test anyway).
-                "dsr.processors.file", "config/processors.yaml",
-                "dsr.processors.redirect-to", "http://127.0.0.1:9"))) {
+                "dsr.processors.file", kz.dsr.demo.LocalProcessor.pointedAt(Path.of("config/processors.yaml"),
+                        java.net.URI.create("http://127.0.0.1:9"), Files.createTempDirectory("dsr-secrets")).toString()))) {
             Map<String, String> settings = pipeline.settings();
             // Given in the environment instead: a -D would win over it.
             settings.remove("dsr.datamap.hash-secret");

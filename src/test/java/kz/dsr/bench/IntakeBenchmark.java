@@ -12,7 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import kz.dsr.app.EmbeddedServices;
+import kz.dsr.demo.EmbeddedServices;
 import kz.dsr.testing.RunningPipeline;
 import kz.dsr.testing.TestServers;
 import org.apache.camel.CamelContext;

@@ -24,7 +24,7 @@ import kz.dsr.datamap.DataMap.RetentionRule;
 import kz.dsr.datamap.Sql;
 import kz.dsr.execute.AppDatabase;
 import kz.dsr.execute.KeyedHash;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.store.StoreDatabase;
 import kz.dsr.testing.SampleApps;
 import kz.dsr.testing.TestServers;

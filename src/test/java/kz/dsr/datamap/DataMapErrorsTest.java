@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.testing.SampleApps;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

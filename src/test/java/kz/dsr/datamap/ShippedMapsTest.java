@@ -3,7 +3,7 @@ package kz.dsr.datamap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.testing.SampleApps;
 import org.junit.jupiter.api.Test;
 

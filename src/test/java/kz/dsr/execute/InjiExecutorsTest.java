@@ -15,7 +15,7 @@ import java.util.Set;
 import kz.dsr.execute.Execution.Result;
 import kz.dsr.execute.TableOutcome.Action;
 import kz.dsr.request.RequestType;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.store.Json;
 import kz.dsr.subject.SubjectFinder;
 import kz.dsr.testing.SampleApps;

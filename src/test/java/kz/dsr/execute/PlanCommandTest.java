@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import kz.dsr.DsrPipeline;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.SampleApps;
 import org.junit.jupiter.api.BeforeAll;

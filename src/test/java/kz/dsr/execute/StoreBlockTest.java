@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import kz.dsr.datamap.DataMap;
 import kz.dsr.datamap.DataMapLoader;
 import kz.dsr.datamap.SchemaCheck;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.store.StoreDatabase;
 import kz.dsr.store.SubjectBlocks;
 import kz.dsr.testing.OperatorCommands;

@@ -1,5 +1,6 @@
 package kz.dsr.processors;
 
+import kz.dsr.demo.LocalProcessor;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

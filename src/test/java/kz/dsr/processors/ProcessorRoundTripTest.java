@@ -1,5 +1,6 @@
 package kz.dsr.processors;
 
+import kz.dsr.demo.LocalProcessor;
 import static kz.dsr.testing.RunningPipeline.await;
 import static kz.dsr.testing.TestMail.mail;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.store.Json;
 import kz.dsr.testing.RunningPipeline;
 import kz.dsr.testing.TestMail;

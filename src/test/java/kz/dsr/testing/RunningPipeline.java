@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
-import kz.dsr.app.EmbeddedServices;
+import kz.dsr.demo.EmbeddedServices;
 import kz.dsr.app.Pipeline;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;

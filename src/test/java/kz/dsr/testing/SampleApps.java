@@ -6,7 +6,7 @@ import kz.dsr.datamap.DataMap;
 import kz.dsr.datamap.DataMapLoader;
 import kz.dsr.datamap.SchemaCheck;
 import kz.dsr.execute.AppDatabase;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 
 /** A fresh sample application database with its shipped data map, checked against it. */
 public record SampleApps(Sample sample, String url, DataSource dataSource, DataMap map) {

@@ -1,7 +1,7 @@
 package kz.dsr.testing;
 
 import java.nio.file.Path;
-import kz.dsr.app.EmbeddedServices;
+import kz.dsr.demo.EmbeddedServices;
 
 /** One embedded PostgreSQL and one GreenMail for the whole test JVM (each test class takes its own database). */
 public final class TestServers {

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import kz.dsr.execute.KeyedHash;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.store.StoreDatabase;
 import kz.dsr.testing.SampleApps;
 import kz.dsr.testing.TestServers;

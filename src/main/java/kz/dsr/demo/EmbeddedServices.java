@@ -1,4 +1,4 @@
-package kz.dsr.app;
+package kz.dsr.demo;
 
 import com.icegreen.greenmail.Managers;
 import com.icegreen.greenmail.imap.ImapHandler;
@@ -113,9 +113,9 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     /** A new database holding a sample company's application data; its JDBC URL. */
-    public String sampleDatabase(kz.dsr.samples.Sample sample, int subjects, long seed) {
+    public String sampleDatabase(kz.dsr.demo.Sample sample, int subjects, long seed) {
         String url = newDatabase(sample.id());
-        kz.dsr.samples.SampleDatabase.create(dataSource(url), sample, subjects, seed);
+        kz.dsr.demo.SampleDatabase.create(dataSource(url), sample, subjects, seed);
         return url;
     }
 
@@ -158,7 +158,7 @@ public final class EmbeddedServices implements AutoCloseable {
         p.put("dsr.store.username", "postgres");
         p.put("dsr.store.password", "postgres");
         // The company database of the embedded setup: the inService sample (fixtures + 20 generated subjects), as config/datamap.yaml expects.
-        p.put("dsr.app-db.url", sampleDatabase(kz.dsr.samples.Sample.INSERVICE, 20, 1));
+        p.put("dsr.app-db.url", sampleDatabase(kz.dsr.demo.Sample.INSERVICE, 20, 1));
         p.put("dsr.app-db.username", "postgres");
         p.put("dsr.app-db.password", "postgres");
         p.put("dsr.datamap.hash-secret", "embedded-only-secret-never-use-in-production");

@@ -1,4 +1,4 @@
-package kz.dsr.samples;
+package kz.dsr.demo;
 
 import java.util.Locale;
 
@@ -11,7 +11,7 @@ public enum Sample {
     INJI,
     INSERVICE;
 
-    /** Lower-case name, as used in resource paths ({@code samples/<id>/schema.sql}) and database names. */
+    /** Lower-case name, as used in resource paths ({@code demo/samples/<id>/schema.sql}) and database names. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,4 +1,4 @@
-package kz.dsr.app;
+package kz.dsr.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
@@ -23,7 +23,7 @@ import kz.dsr.execute.PlanCommand;
 import kz.dsr.execute.Planner;
 import kz.dsr.execute.TableOutcome;
 import kz.dsr.request.RequestType;
-import kz.dsr.samples.Sample;
+import kz.dsr.demo.Sample;
 import kz.dsr.store.Json;
 import kz.dsr.subject.SubjectFinder;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,4 +1,4 @@
-package kz.dsr.app;
+package kz.dsr.demo;
 
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
-import kz.dsr.processors.LocalProcessor;
+import kz.dsr.app.Pipeline;
 import kz.dsr.processors.ProcessorsLoader;
 import org.apache.camel.main.Main;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
             settings.put("dsr.mail.poll-delay-ms", "500");
             settings.put("dsr.outbox.poll-ms", "300");
             settings.put("dsr.flow.poll-ms", "300");
-            tellTheLocalProcessor(settings, processors);
+            tellTheLocalProcessor(settings, processors, work);
             JdbcTemplate store = servers.storeJdbc(storeUrl);
 
             List<byte[]> samples = samples();
@@ -94,10 +94,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * inService's processors (config/processors.yaml: paybox over OpenDSR, appmetrica's own API) played
-     * by one local receiver: every call goes there (dsr.processors.redirect-to), and it confirms paybox's
+     * by one local receiver: every call goes there (a copy of the file pointing at it), and it confirms paybox's
      * requests by a signed callback to our /opendsr/callback. The secrets are made up for this run.
      */
-    private void tellTheLocalProcessor(Map<String, String> settings, LocalProcessor processors) {
+    private void tellTheLocalProcessor(Map<String, String> settings, LocalProcessor processors, Path work)
+            throws IOException {
         for (String name : List.of("DSR_PROCESSOR_PAYBOX_TOKEN", "DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET",
                 "DSR_PROCESSOR_APPMETRICA_SECRET")) {
             if (ProcessorsLoader.fromEnvironment(name) == null) {
@@ -105,8 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         String callback = "http://127.0.0.1:" + settings.get("camel.server.port") + "/opendsr/callback";
-        settings.put("dsr.processors.file", "config/processors.yaml");
-        settings.put("dsr.processors.redirect-to", processors.openDsrBase().resolve("/").toString());
+        settings.put("dsr.processors.file", LocalProcessor.pointedAt(Path.of("config/processors.yaml"),
+                processors.openDsrBase(), work).toString());
         settings.put("dsr.processors.callback-url", callback);
         processors.callbackTo(java.net.URI.create(callback), "privacy.paybox.example",
                 ProcessorsLoader.fromEnvironment("DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET"));

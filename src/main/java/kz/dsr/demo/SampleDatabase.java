@@ -1,4 +1,4 @@
-package kz.dsr.samples;
+package kz.dsr.demo;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -312,7 +312,7 @@ public final class SampleDatabase {
     }
 
     private static String schema(Sample sample) throws IOException {
-        String path = "samples/" + sample.id() + "/schema.sql";
+        String path = "demo/samples/" + sample.id() + "/schema.sql";
         try (InputStream in = SampleDatabase.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("Resource " + path + " is missing from the classpath");

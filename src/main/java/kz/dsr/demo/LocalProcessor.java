@@ -1,4 +1,4 @@
-package kz.dsr.processors;
+package kz.dsr.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import kz.dsr.processors.Notices;
+import kz.dsr.processors.Signatures;
 import kz.dsr.store.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +100,20 @@ public final class LocalProcessor implements Closeable {
     }
 
     /** The OpenDSR base URL (the {@code url} of an opendsr processor). */
+    /**
+     * A copy of a processors file, written to {@code dir}, in which every processor's {@code url:} has
+     * the scheme, host and port of {@code base} (its path kept): the shipped processors, played locally.
+     */
+    public static java.nio.file.Path pointedAt(java.nio.file.Path processorsFile, URI base, java.nio.file.Path dir)
+            throws java.io.IOException {
+        String local = base.getScheme() + "://" + base.getRawAuthority();
+        String text = java.nio.file.Files.readString(processorsFile, java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll("(?m)^(\\s*url:\\s*)https?://[^/\\s]+", "$1" + java.util.regex.Matcher.quoteReplacement(local));
+        java.nio.file.Path copy = dir.resolve("local-" + processorsFile.getFileName());
+        java.nio.file.Files.writeString(copy, text, java.nio.charset.StandardCharsets.UTF_8);
+        return copy;
+    }
+
     public URI openDsrBase() {
         return URI.create(root() + OPENDSR);
     }

@@ -1,5 +1,6 @@
-package kz.dsr.processors;
+package kz.dsr.demo;
 
+import kz.dsr.processors.Signatures;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

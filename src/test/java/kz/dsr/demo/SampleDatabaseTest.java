@@ -1,4 +1,4 @@
-package kz.dsr.samples;
+package kz.dsr.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,0 +1,450 @@
+package kz.dsr.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import kz.dsr.classify.Classifier;
+import kz.dsr.datamap.DataMap;
+import kz.dsr.datamap.DataMapLoader;
+import kz.dsr.datamap.SchemaCheck;
+import kz.dsr.execute.AppDatabase;
+import kz.dsr.execute.DataActions;
+import kz.dsr.execute.KeyedHash;
+import kz.dsr.execute.RequestExecution;
+import kz.dsr.intake.MailIntake;
+import kz.dsr.intake.MailLimits;
+import kz.dsr.intake.MailParser;
+import kz.dsr.intake.MailboxAdapter;
+import kz.dsr.intake.NoiseDetector;
+import kz.dsr.intake.ThreadReplies;
+import kz.dsr.notify.MailComposer;
+import kz.dsr.notify.Replies;
+import kz.dsr.notify.SmsGateway;
+import kz.dsr.notify.SmtpSender;
+import kz.dsr.notify.Templates;
+import kz.dsr.processors.CallbackReplays;
+import kz.dsr.processors.CircuitBreakers;
+import kz.dsr.processors.Notices;
+import kz.dsr.processors.ProcessorCallbacks;
+import kz.dsr.processors.ProcessorClient;
+import kz.dsr.processors.ProcessorDelivery;
+import kz.dsr.processors.ProcessorPolls;
+import kz.dsr.processors.ProcessorTasks;
+import kz.dsr.processors.Processors;
+import kz.dsr.processors.ProcessorsLoader;
+import kz.dsr.request.Deadlines;
+import kz.dsr.request.Lifecycle;
+import kz.dsr.request.RequestType;
+import kz.dsr.store.DeadLetters;
+import kz.dsr.store.EventLog;
+import kz.dsr.store.InboundStore;
+import kz.dsr.store.Outbox;
+import kz.dsr.store.RequestStore;
+import kz.dsr.store.StoreDatabase;
+import kz.dsr.store.SubjectBlocks;
+import kz.dsr.subject.AddressProof;
+import kz.dsr.subject.Matching;
+import kz.dsr.subject.RequestFlow;
+import kz.dsr.subject.SubjectFinder;
+import kz.dsr.subject.Verification;
+import kz.dsr.timers.DeadlineWatch;
+import kz.dsr.timers.Retention;
+import kz.dsr.timers.RetentionJob;
+import kz.dsr.timers.RetentionRuns;
+import kz.dsr.timers.StorePurge;
+import kz.dsr.timers.TimerRuns;
+import kz.dsr.timers.WorkingCalendar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one place the pipeline's parts are built from the configuration: one method per part, each
+ * made once, on first use, from {@link Settings}. The running pipeline ({@link PipelineConfiguration}
+ * binds what the routes call), the demo and every operator command take their parts from here, so a
+ * part is built one way whoever asks, and a command opens only what it uses (the {@code requests}
+ * command never connects to the company's database). One {@link Clock} for all of them.
+ *
+ * <p>Closing releases what was opened (database pools, the SMTP connection), last opened first.
+ */
+public final class Components implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Components.class);
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Map<String, Object> made = new HashMap<>();
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    public Components(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** The parts of the configuration file {@code config}, with the system clock (operator commands). */
+    public static Components fromFile(Path config) {
+        return new Components(Settings.fromFile(config), Clock.systemUTC());
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized <T> T once(String name, Supplier<T> make) {
+        Object part = made.get(name);
+        if (part == null) {
+            part = make.get();
+            made.put(name, part);
+        }
+        return (T) part;
+    }
+
+    private <T extends AutoCloseable> T opened(T resource) {
+        synchronized (this) {
+            opened.push(resource);
+        }
+        return resource;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    // ---- calendar and deadlines ----------------------------------------------------------------
+
+    public WorkingCalendar calendar() {
+        return once("calendar", () -> WorkingCalendar.load(Path.of(settings.string("dsr.calendar.file"))));
+    }
+
+    public Deadlines deadlines() {
+        return once("deadlines", () -> Deadlines.configured(settings, calendar()));
+    }
+
+    // ---- the store -----------------------------------------------------------------------------
+
+    public HikariDataSource storeDataSource() {
+        return once("storeDataSource", () -> opened(StoreDatabase.open(settings.string("dsr.store.url"),
+                settings.string("dsr.store.username"), settings.string("dsr.store.password"),
+                settings.integerAtLeast("dsr.store.pool-size", 2))));
+    }
+
+    /** Every store access goes through this template, so it joins the transaction of the route that runs it. */
+    public JdbcTemplate store() {
+        return once("store", () -> new JdbcTemplate(storeDataSource()));
+    }
+
+    public DataSourceTransactionManager transactions() {
+        return once("transactions", () -> new DataSourceTransactionManager(storeDataSource()));
+    }
+
+    /** A store transaction of its own, outside any route's (callbacks, polls, operator decisions). */
+    public TransactionTemplate transaction() {
+        return once("transaction", () -> new TransactionTemplate(transactions()));
+    }
+
+    public DeadLetters deadLetters() {
+        return once("deadLetters", () -> new DeadLetters(store()));
+    }
+
+    public Outbox outbox() {
+        return once("outbox", () -> new Outbox(store(), deadLetters(), new Outbox.RetryPolicy(
+                settings.integerAtLeast("dsr.outbox.max-attempts", 1),
+                Duration.ofSeconds(settings.integerAtLeast("dsr.outbox.backoff-initial-seconds", 1)),
+                Duration.ofSeconds(settings.integerAtLeast("dsr.outbox.backoff-max-seconds", 1)),
+                Duration.ofSeconds(settings.integerAtLeast("dsr.outbox.lease-seconds", 1)))));
+    }
+
+    public EventLog events() {
+        return once("events", () -> new EventLog(store()));
+    }
+
+    public RequestStore requests() {
+        return once("requests", () -> new RequestStore(store()));
+    }
+
+    public InboundStore inbound() {
+        return once("inbound", () -> new InboundStore(store()));
+    }
+
+    public Lifecycle lifecycle() {
+        return once("lifecycle", () -> new Lifecycle(store(), events()));
+    }
+
+    public SubjectBlocks subjectBlocks() {
+        return once("subjectBlocks", () -> new SubjectBlocks(store()));
+    }
+
+    // ---- mail out ------------------------------------------------------------------------------
+
+    public MailComposer composer() {
+        return once("composer", () -> new MailComposer(new Templates(Path.of(settings.string("dsr.templates.dir"))),
+                settings.string("dsr.mail.support-address"), settings.string("dsr.mail.support-name"),
+                settings.string("dsr.mail.message-id-domain")));
+    }
+
+    /** Who is told about requests that need a person, and in which language. */
+    public MailIntake.Operator operator() {
+        return once("operator", () -> new MailIntake.Operator(settings.string("dsr.operator.address"),
+                settings.string("dsr.operator.language")));
+    }
+
+    /** The replies a request's lifecycle sends; the data map only loaded (texts of holds and categories). */
+    public Replies replies() {
+        return once("replies", () -> new Replies(composer(), outbox(), inbound(), operator(), loadedDataMap(),
+                calendar().zone()));
+    }
+
+    public SmtpSender smtp() {
+        return once("smtp", () -> opened(new SmtpSender(settings.string("dsr.mail.smtp.protocol"),
+                settings.string("dsr.mail.smtp.host"), settings.integerAtLeast("dsr.mail.smtp.port", 1),
+                settings.string("dsr.mail.smtp.username"), settings.string("dsr.mail.smtp.password"),
+                settings.integerAtLeast("dsr.mail.smtp.timeout-ms", 1000))));
+    }
+
+    public SmsGateway smsGateway() {
+        return once("smsGateway", () -> new SmsGateway(settings.string("dsr.sms.url"), settings.string("dsr.sms.token"),
+                settings.string("dsr.sms.sender"), Duration.ofMillis(settings.integerAtLeast("dsr.sms.timeout-ms", 100))));
+    }
+
+    // ---- mail in -------------------------------------------------------------------------------
+
+    public MailParser mailParser() {
+        return once("mailParser", () -> new MailParser(MailLimits.configured(settings)));
+    }
+
+    public MailboxAdapter mailboxAdapter() {
+        return once("mailboxAdapter", () -> new MailboxAdapter(deadLetters()));
+    }
+
+    public Classifier classifier() {
+        return once("classifier", () -> Classifier.fromFile(Path.of(settings.string("dsr.classifier.rules"))));
+    }
+
+    /** Our own addresses: mail from them is never answered. */
+    public NoiseDetector noiseDetector() {
+        return once("noiseDetector", () -> {
+            Set<String> own = new HashSet<>();
+            own.add(settings.string("dsr.mail.support-address").toLowerCase(Locale.ROOT));
+            settings.list("dsr.mail.own-aliases").forEach(a -> own.add(a.toLowerCase(Locale.ROOT)));
+            return new NoiseDetector(own);
+        });
+    }
+
+    public MailIntake mailIntake() {
+        return once("mailIntake", () -> new MailIntake(inbound(), requests(), events(), outbox(), composer(),
+                noiseDetector(), classifier(), operator(), deadlines(), store(), clock,
+                settings.integerAtLeast("dsr.intake.flood.max-requests-per-hour", 1),
+                Duration.ofDays(settings.integerAtLeast("dsr.store.raw-mail-retention-days", 1)),
+                ThreadReplies.both(verification(), processorTasks())));
+    }
+
+    // ---- the company's database ----------------------------------------------------------------
+
+    public HikariDataSource appDataSource() {
+        return once("appDataSource", () -> opened(AppDatabase.open(settings.string("dsr.app-db.url"),
+                settings.string("dsr.app-db.username"), settings.string("dsr.app-db.password"),
+                settings.integerAtLeast("dsr.app-db.pool-size", 1))));
+    }
+
+    public AppDatabase appDatabase() {
+        return once("appDatabase", () -> new AppDatabase(appDataSource()));
+    }
+
+    /** The data map as written, not yet checked against a database (for what only needs its texts). */
+    public DataMap loadedDataMap() {
+        if (made.containsKey("dataMap")) {
+            return dataMap();
+        }
+        return once("loadedDataMap", () -> DataMapLoader.load(Path.of(settings.string("dsr.datamap.file"))));
+    }
+
+    /** The data map checked against the live schema of the company's database: a typo stops here. */
+    public DataMap dataMap() {
+        return once("dataMap", () -> SchemaCheck.check(DataMapLoader.load(Path.of(settings.string("dsr.datamap.file"))),
+                appDataSource()));
+    }
+
+    /**
+     * The keyed hash: written with the current secret; the previous one (after a rotation, see
+     * docs/security.md) only still verifies the one-time codes sent before it.
+     */
+    public KeyedHash hash() {
+        return once("hash", () -> {
+            KeyedHash hash = new KeyedHash(settings.string("dsr.datamap.hash-secret"),
+                    settings.optional("dsr.datamap.previous-hash-secret").orElse(null));
+            if (hash.hasPrevious()) {
+                LOG.warn("dsr.datamap.previous-hash-secret is set: one-time codes sent before the hash secret was"
+                        + " rotated are still accepted. Remove it (and DSR_DATAMAP_PREVIOUS_HASH_SECRET) {} hours"
+                        + " after the rotation, when those codes have expired.",
+                        settings.integerAtLeast("dsr.verification.code-valid-hours", 1));
+            }
+            return hash;
+        });
+    }
+
+    public DataActions dataActions() {
+        return once("dataActions", () -> DataActions.of(dataMap(), appDatabase(), hash(), subjectBlocks(), clock));
+    }
+
+    // ---- matching, verification, the lifecycle -----------------------------------------------
+
+    public SubjectFinder subjects() {
+        return once("subjects", () -> new SubjectFinder(dataMap(), appDatabase()));
+    }
+
+    public AddressProof addressProof() {
+        return once("addressProof", () -> new AddressProof(dataMap(), requests(), subjects()));
+    }
+
+    /** The risk tier of each request type: a typo names the key, the file and the line. */
+    public Map<RequestType, Verification.Tier> tiers() {
+        return once("tiers", () -> {
+            Map<RequestType, Verification.Tier> tiers = new EnumMap<>(RequestType.class);
+            for (RequestType type : RequestType.values()) {
+                if (type != RequestType.NOT_DSR && type != RequestType.UNKNOWN) {
+                    String key = "dsr.verification.tier." + type.name();
+                    try {
+                        tiers.put(type, Verification.Tier.valueOf(settings.string(key).toUpperCase(Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(settings.where(key) + ": " + key + " = '"
+                                + settings.string(key) + "' is not a risk tier (expected code, sender or review)");
+                    }
+                }
+            }
+            return tiers;
+        });
+    }
+
+    public Verification verification() {
+        return once("verification", () -> new Verification(store(), lifecycle(), events(), replies(), hash(), clock,
+                Duration.ofHours(settings.integerAtLeast("dsr.verification.code-valid-hours", 1)),
+                settings.integerAtLeast("dsr.verification.max-tries", 1), tiers(),
+                new Verification.Limits(settings.integerAtLeast("dsr.verification.max-open-per-account", 1),
+                        settings.integerAtLeast("dsr.verification.max-codes-per-account-per-day", 1)),
+                addressProof()));
+    }
+
+    public Matching matching() {
+        return once("matching", () -> new Matching(subjects(), dataMap().subject().identities().keySet(), requests(),
+                lifecycle(), verification(), replies()));
+    }
+
+    public RequestFlow requestFlow() {
+        return once("requestFlow", () -> new RequestFlow(store(), requests(), lifecycle(), matching(), verification(),
+                events(), clock, Duration.ofSeconds(settings.integerAtLeast("dsr.flow.executing-lease-seconds", 10)),
+                Duration.ofMinutes(settings.integerAtLeast("dsr.flow.hold-recheck-minutes", 1))));
+    }
+
+    public RequestExecution requestExecution() {
+        return once("requestExecution", () -> new RequestExecution(dataActions(), requests(), events(), lifecycle(),
+                replies(), subjects(), Path.of(settings.string("dsr.export.dir")), processorTasks(), dataMap(),
+                verification(), addressProof()));
+    }
+
+    // ---- processors ----------------------------------------------------------------------------
+
+    /** The processors file, checked against the data map's categories: a typo stops here. */
+    public Processors processors() {
+        return once("processors", () -> {
+            String file = settings.string("dsr.processors.file");
+            if (file.isBlank()) {
+                return new Processors(List.of());
+            }
+            return ProcessorsLoader.load(Path.of(file), loadedDataMap().categories(), ProcessorsLoader::fromEnvironment);
+        });
+    }
+
+    public ProcessorTasks processorTasks() {
+        return once("processorTasks", () -> new ProcessorTasks(store(), transaction(), processors(),
+                new Notices(composer(), settings.string("dsr.processors.callback-url")), outbox(), events(), lifecycle(),
+                composer(), operator(), clock));
+    }
+
+    /**
+     * The processor tasks as the store keeps them, for operator decisions that call no processor (closing
+     * a request): the processors file and the secrets it names are not read.
+     */
+    public ProcessorTasks processorTasksInStore() {
+        return once("processorTasksInStore", () -> new ProcessorTasks(store(), transaction(),
+                new Processors(List.of()), new Notices(composer(), ""), outbox(), events(), lifecycle(), composer(),
+                operator(), clock));
+    }
+
+    public CallbackReplays callbackReplays() {
+        return once("callbackReplays", () -> new CallbackReplays(store(), clock,
+                Duration.ofHours(settings.integerAtLeast("dsr.processors.callback-replay-hours", 1))));
+    }
+
+    public ProcessorCallbacks processorCallbacks() {
+        return once("processorCallbacks", () -> new ProcessorCallbacks(processorTasks(), callbackReplays(),
+                transaction(), settings.integerAtLeast("camel.server.max-body-size", 1024)));
+    }
+
+    public ProcessorClient processorClient() {
+        return once("processorClient", () -> new ProcessorClient(processors(), processorTasks(), outbox()));
+    }
+
+    public ProcessorPolls processorPolls() {
+        return once("processorPolls", () -> new ProcessorPolls(processorTasks(), transaction(), processorClient()));
+    }
+
+    /** The relay's calls to processors' APIs, each processor behind its own circuit breaker. */
+    public ProcessorDelivery processorDelivery() {
+        return once("processorDelivery", () -> new ProcessorDelivery(processorClient(),
+                new CircuitBreakers(settings.integerAtLeast("dsr.processors.breaker.failures", 1),
+                        Duration.ofSeconds(settings.integerAtLeast("dsr.processors.breaker.open-seconds", 1)), clock),
+                outbox(), processorTasks()));
+    }
+
+    // ---- timers --------------------------------------------------------------------------------
+
+    public TimerRuns timerRuns() {
+        return once("timerRuns", () -> new TimerRuns(store()));
+    }
+
+    public RetentionJob retentionJob() {
+        return once("retentionJob", () -> {
+            int batch = settings.integerAtLeast("dsr.retention.batch-size", 100);
+            RetentionRuns runs = new RetentionRuns(store(), clock);
+            return new RetentionJob(new Retention(dataMap(), appDatabase(), hash(), runs, batch),
+                    new StorePurge(store(), runs, Path.of(settings.string("dsr.export.dir")), batch,
+                            new StorePurge.Periods(settings.integerAtLeast("dsr.retention.exports-days", 1),
+                                    settings.integerAtLeast("dsr.retention.codes-days", 1),
+                                    settings.integerAtLeast("dsr.retention.dead-letters-days", 1),
+                                    settings.integerAtLeast("dsr.retention.outbox-days", 1))));
+        });
+    }
+
+    public DeadlineWatch deadlineWatch() {
+        return once("deadlineWatch", () -> new DeadlineWatch(store(), events(), outbox(), composer(), operator(), clock,
+                calendar().zone(), new DeadlineWatch.Points(
+                        settings.integerAtLeast("dsr.deadline.remind-percent-gone", 1) / 100.0,
+                        settings.integerAtLeast("dsr.deadline.remind-days-left", 0)),
+                calendar()::workingDaysBetween));
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", e.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}
