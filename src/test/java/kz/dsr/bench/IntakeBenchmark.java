@@ -19,6 +19,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mail.MailMessage;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -155,11 +156,15 @@ class IntakeBenchmark {
                 var inbox = servers.mail().getManagers().getImapHostManager().getInbox(user);
                 int next = 0;
                 while (next < mails.length) {
+                    if (WINDOW > 0) {
+                        Awaitility.await("room in the inbox").atMost(LIMIT).pollDelay(Duration.ZERO)
+                                .pollInterval(Duration.ofMillis(5)).pollInSameThread()
+                                .until(() -> inbox.getMessageCount() < WINDOW);
+                    }
                     int room = WINDOW == 0 ? mails.length : WINDOW - inbox.getMessageCount();
                     for (int i = 0; i < room && next < mails.length; i++) {
                         user.deliver(new MimeMessage(session, new ByteArrayInputStream(mails[next++])));
                     }
-                    Thread.sleep(5);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -31,6 +32,7 @@ import kz.dsr.testing.TestServers;
 import kz.dsr.timers.Retention;
 import kz.dsr.timers.RetentionRuns;
 import kz.dsr.timers.RetentionRuns.RuleRun;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -228,7 +230,9 @@ class RetentionBenchmark {
         static Writer start(DataSource ds, long firstDevice, long oldRows) throws InterruptedException {
             Writer w = new Writer(ds, firstDevice, oldRows);
             w.thread.start();
-            Thread.sleep(500); // connected and writing before the purge starts
+            // Connected and writing before the purge starts.
+            Awaitility.await("the writer's first statement").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> w.inserts > 0 || w.failure != null);
             return w;
         }
 
@@ -257,7 +261,10 @@ class RetentionBenchmark {
         }
 
         Result stop() throws Exception {
-            Thread.sleep(200);
+            // Some 20 more statements (~200 ms) after the purge: one the purge held up is measured when it ends.
+            long until = inserts + 20;
+            Awaitility.await("the writer's statements after the purge").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> inserts >= until || failure != null);
             stop.set(true);
             thread.join();
             if (failure != null) {

@@ -29,7 +29,7 @@ class FailedMailTest {
             await("the poison mail in Failed", Duration.ofSeconds(30), () -> pipeline.folderCount("Failed") == 1);
             await("the other mail acknowledged", Duration.ofSeconds(30),
                     () -> pipeline.received("fine@example.kz").size() == 1);
-            Thread.sleep(1500); // several more polls: a poison mail must not come back
+            pipeline.awaitPolls("intake-mailbox", 5, Duration.ofSeconds(30)); // a poison mail must not come back
             assertEquals(1, pipeline.count("select count(*) from dead_letter where source = 'intake'"));
             String error = pipeline.store().queryForObject("select error from dead_letter", String.class);
             assertTrue(error.contains("poison"), error);

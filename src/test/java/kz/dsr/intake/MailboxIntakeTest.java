@@ -204,9 +204,8 @@ class MailboxIntakeTest {
         pipeline.deliver(m.bytes());
         referenceOf(m.messageId());
         ackTo("mover@example.kz");
-        await("moved to Processed", WAIT, () -> pipeline.count(
-                "select count(*) from inbound_message where message_key = ?", m.messageId()) == 1);
-        Thread.sleep(500); // the move happens when the exchange completes
+        // The move happens when the exchange completes, after the mail is recorded.
+        await("moved to Processed", WAIT, () -> pipeline.folderHolds("Processed", m.messageId()));
         assertFalse(pipeline.folderExists("Hacked"), "a mail header must not choose the folder");
         assertFalse(pipeline.folderExists("Stolen"), "a mail header must not copy the mail");
     }
@@ -232,7 +231,7 @@ class MailboxIntakeTest {
         assertEquals(1, pipeline.count("select count(*) from request where requester_email = ?", "thread@example.kz"));
         assertEquals(2, pipeline.count("select count(*) from request_event where kind = 'MAIL_IN_THREAD' and "
                 + "request_id = (select id from request where reference = ?)", reference));
-        Thread.sleep(1000);
+        pipeline.awaitRouteRuns("outbox-relay", 3, WAIT); // an acknowledgement, had one been queued, is sent by now
         assertEquals(1, pipeline.received("thread@example.kz").size(), "a thread reply is not acknowledged again");
     }
 
@@ -265,7 +264,8 @@ class MailboxIntakeTest {
 
         await("all noise recorded", WAIT, () -> pipeline.count("select count(*) from inbound_message where "
                 + "noise_kind is not null") >= 6);
-        Thread.sleep(1500);
+        await("every mail taken from the inbox", WAIT, () -> pipeline.folderCount("INBOX") == 0);
+        pipeline.awaitRouteRuns("outbox-relay", 3, WAIT); // a reply, had one been queued, is sent by now
         assertEquals(1, pipeline.received("robot@example.kz").size(), "one reply to the autoresponder, no loop");
         assertEquals(1, pipeline.received("careless@example.kz").size(), "one reply to the careless robot, no loop");
         assertEquals(0, pipeline.received("mx.example.kz").size());
@@ -295,7 +295,7 @@ class MailboxIntakeTest {
                 + "and disposition = 'FLOOD_MERGED'"));
         assertEquals(3, pipeline.count("select sum(flood_merged) from request where requester_email = 'flood@example.kz'"));
         await("three acknowledgements", WAIT, () -> pipeline.received("flood@example.kz").size() >= 3);
-        Thread.sleep(1000);
+        pipeline.awaitRouteRuns("outbox-relay", 3, WAIT); // a fourth reply, had one been queued, is sent by now
         assertEquals(3, pipeline.received("flood@example.kz").size(), "merged mails are not answered one by one");
     }
 }

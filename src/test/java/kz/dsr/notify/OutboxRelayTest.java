@@ -47,7 +47,7 @@ class OutboxRelayTest {
             }
             await("20 sent", Duration.ofSeconds(30),
                     () -> pipeline.count("select count(*) from outbox where status = 'SENT'") == 20);
-            Thread.sleep(1000); // more relay runs: nothing is sent twice
+            pipeline.awaitRouteRuns("outbox-relay", 5, Duration.ofSeconds(30)); // more relay runs: nothing is sent twice
             for (int i = 0; i < 20; i++) {
                 assertEquals(1, pipeline.received("once" + i + "@example.kz").size());
             }

@@ -57,7 +57,7 @@ class ProcessorDeliveryTest {
             Request r = tell(pipeline);
             UUID id = awaitTask(pipeline, r, TaskStatus.SENT);
             await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
-            waitSomeRelayRuns();
+            waitSomeRelayRuns(pipeline);
 
             assertEquals(1, paybox.calls().size(), "one call: " + paybox.calls());
             assertEquals(1, paybox.accepted().size());
@@ -125,7 +125,7 @@ class ProcessorDeliveryTest {
             awaitTask(pipeline, r, TaskStatus.REFUSED);
             await("the outbox row is given up", WAIT, () -> outboxStatus(pipeline, r).equals("FAILED"));
             await("the operator is mailed", WAIT, () -> pipeline.received(OPERATOR).size() == 1);
-            waitSomeRelayRuns();
+            waitSomeRelayRuns(pipeline);
 
             assertEquals(1, paybox.calls().size(), "no retry after a refusal");
             assertEquals(0, paybox.accepted().size());
@@ -161,7 +161,7 @@ class ProcessorDeliveryTest {
             pipeline.startCamel();
             awaitTask(pipeline, r, TaskStatus.SENT);
             await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
-            waitSomeRelayRuns();
+            waitSomeRelayRuns(pipeline);
             assertEquals(1, paybox.calls().size());
             assertEquals(1, paybox.accepted().size());
         }
@@ -285,8 +285,8 @@ class ProcessorDeliveryTest {
                 String.class, r.id());
     }
 
-    /** A few relay periods (200 ms each): time for a wrong second call to show. */
-    private static void waitSomeRelayRuns() throws InterruptedException {
-        Thread.sleep(1000);
+    /** Five more runs of the relay (200 ms apart): the chances a wrong second call would have taken. */
+    private static void waitSomeRelayRuns(RunningPipeline pipeline) {
+        pipeline.awaitRouteRuns("outbox-relay", 5, WAIT);
     }
 }

@@ -13,11 +13,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import kz.dsr.demo.EmbeddedServices;
 import kz.dsr.app.Pipeline;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.Main;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -25,6 +30,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * servers with a fresh store database, plus what tests need to feed it and look at the outcome.
  */
 public final class RunningPipeline implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final EmbeddedServices servers = TestServers.get();
     private final Map<String, String> settings;
@@ -161,6 +168,28 @@ public final class RunningPipeline implements AutoCloseable {
         });
     }
 
+    /** Whether a folder of the support mailbox holds the mail with this Message-ID (without brackets). */
+    public boolean folderHolds(String folder, String messageId) {
+        return onSupportMailbox(imap -> {
+            Folder f = imap.getFolder(folder);
+            if (!f.exists()) {
+                return false;
+            }
+            f.open(Folder.READ_ONLY);
+            try {
+                for (Message m : f.getMessages()) {
+                    String id = ((MimeMessage) m).getMessageID();
+                    if (!m.isSet(jakarta.mail.Flags.Flag.DELETED) && ("<" + messageId + ">").equals(id)) {
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                f.close(false);
+            }
+        });
+    }
+
     public boolean folderExists(String folder) {
         return onSupportMailbox(imap -> imap.getFolder(folder).exists());
     }
@@ -235,7 +264,6 @@ public final class RunningPipeline implements AutoCloseable {
         return n == null ? 0 : n;
     }
 
-    /** Waits until the condition holds; fails the test with the description after the timeout. */
     /** Delivers the mail and waits until it opened (or joined) a request; returns the request's id. */
     public long requestOf(TestMail m, Duration timeout) {
         deliver(m.bytes());
@@ -263,19 +291,46 @@ public final class RunningPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the condition holds, polling it every 50 ms on this thread; fails the test with the
+     * description after the timeout (an AssertionError, so a test can add what it knows to the message).
+     */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
+        try {
+            Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL).pollInSameThread()
+                    .until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for: " + what, e);
         }
+    }
+
+    /**
+     * Waits until the route has finished {@code runs} more exchanges, counted from now: for a timer
+     * route, that many more runs, so whatever was due before this call has had its chance to happen.
+     * The parts a split makes of a run are not counted as runs.
+     */
+    public void awaitRouteRuns(String routeId, int runs, Duration timeout) {
+        NotifyBuilder done = new NotifyBuilder(context()).fromRoute(routeId)
+                .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null).whenDone(runs).create();
+        try {
+            if (!done.matches(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for " + runs
+                        + " more runs of route " + routeId);
+            }
+        } finally {
+            done.destroy();
+        }
+    }
+
+    /**
+     * Waits until the polling consumer of the route (the mailbox) has completed {@code polls} more polls,
+     * counted from now, mail or no mail: what a test waits for before saying "it did not come back".
+     */
+    public void awaitPolls(String routeId, int polls, Duration timeout) {
+        ScheduledPollConsumer consumer = (ScheduledPollConsumer) context().getRoute(routeId).getConsumer();
+        // The counter goes up when a poll starts: one more than asked for means the last one asked for ended.
+        long until = consumer.getCounter() + polls + 1;
+        await(polls + " more polls of route " + routeId, timeout, () -> consumer.getCounter() >= until);
     }
 
     @Override
