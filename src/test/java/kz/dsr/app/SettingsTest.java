@@ -61,7 +61,7 @@ class SettingsTest {
     void valuesAreReadTrimmedAndListsSplit() throws Exception {
         Settings s = settings("dsr.outbox.poll-ms =   1500  ", "dsr.mail.imap.username = support@example.kz",
                 "dsr.sms.token =", "dsr.mail.own-aliases = a.kz, b.kz ,,c.kz");
-        assertEquals(1500, s.integer("dsr.outbox.poll-ms", 100));
+        assertEquals(1500, s.integerAtLeast("dsr.outbox.poll-ms", 100));
         assertEquals("support@example.kz", s.string("dsr.mail.imap.username"));
         assertTrue(s.optional("dsr.sms.token").isEmpty(), "an empty value is no value");
         assertTrue(s.optional("dsr.sms.url").isEmpty(), "an absent optional key is no value");
@@ -81,10 +81,10 @@ class SettingsTest {
         Settings s = settings("dsr.outbox.poll-ms = 200", "dsr.outbox.max-attempts = 0",
                 "dsr.intake.flood.max-requests-per-hour = 5/h");
         assertEquals(file() + ":3: dsr.outbox.max-attempts = 0 is below the minimum 1",
-                error(() -> s.integer("dsr.outbox.max-attempts", 1)));
+                error(() -> s.integerAtLeast("dsr.outbox.max-attempts", 1)));
         assertEquals(file() + ":4: dsr.intake.flood.max-requests-per-hour = '5/h' is not a whole number (write digits"
                 + " only, e.g. dsr.intake.flood.max-requests-per-hour = 30)",
-                error(() -> s.integer("dsr.intake.flood.max-requests-per-hour", 1)));
+                error(() -> s.integerAtLeast("dsr.intake.flood.max-requests-per-hour", 1)));
     }
 
     @Test
@@ -93,7 +93,7 @@ class SettingsTest {
         System.setProperty("dsr.outbox.max-attempts", "-1");
         try {
             assertEquals("-Ddsr.outbox.max-attempts: dsr.outbox.max-attempts = -1 is below the minimum 1",
-                    error(() -> s.integer("dsr.outbox.max-attempts", 1)));
+                    error(() -> s.integerAtLeast("dsr.outbox.max-attempts", 1)));
         } finally {
             System.clearProperty("dsr.outbox.max-attempts");
         }
