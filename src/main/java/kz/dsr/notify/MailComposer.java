@@ -53,12 +53,12 @@ public final class MailComposer {
      *
      * @param template      template name in config/templates (ack, ...)
      * @param language      ru, kk, en, or {@link #BILINGUAL}
-     * @param values        placeholder values; "reference" is added
+     * @param values        the template's values (a list as a list of maps); "reference" is added
      * @param theirSubject  the subject they wrote (already decoded and cleaned by intake)
      * @param theirMessageId the Message-ID of their mail, or null
      * @param theirReferences the References of their mail
      */
-    public OutgoingMail reply(String template, String language, Map<String, String> values, String recipient,
+    public OutgoingMail reply(String template, String language, Map<String, ?> values, String recipient,
                               String reference, String theirSubject, String theirMessageId,
                               List<String> theirReferences) {
         String body = body(template, language, values, reference);
@@ -78,7 +78,7 @@ public final class MailComposer {
      * A mail that answers nobody (to the operator, or a code to a registered address): "subject [DSR-…]",
      * a body from a template. With a null subject, the template's first line "Subject: …" gives it.
      */
-    public OutgoingMail notice(String template, String language, Map<String, String> values, String recipient,
+    public OutgoingMail notice(String template, String language, Map<String, ?> values, String recipient,
                                String reference, String subject) {
         String messageId = "dsr." + reference + "." + UUID.randomUUID() + "@" + messageIdDomain;
         String body = body(template, language, values, reference);
@@ -97,12 +97,12 @@ public final class MailComposer {
     }
 
     /** A template filled in as plain text (an SMS), without a mail around it. */
-    public String text(String template, String language, Map<String, String> values, String reference) {
+    public String text(String template, String language, Map<String, ?> values, String reference) {
         return body(template, BILINGUAL.equals(language) ? "ru" : language, values, reference).strip();
     }
 
-    private String body(String template, String language, Map<String, String> values, String reference) {
-        Map<String, String> all = new java.util.HashMap<>(values);
+    private String body(String template, String language, Map<String, ?> values, String reference) {
+        Map<String, Object> all = new java.util.HashMap<>(values);
         all.put("reference", reference);
         return BILINGUAL.equals(language)
                 ? templates.render(template, "kk", all) + "\n\n* * *\n\n" + templates.render(template, "ru", all)

@@ -44,7 +44,7 @@ public final class Replies implements Verification.Messages {
     }
 
     /** A reply to the person, in the thread of the mail that opened the request. */
-    private void reply(String key, Request r, String template, Map<String, String> values,
+    private void reply(String key, Request r, String template, Map<String, ?> values,
             List<OutgoingMail.Attachment> files, String recipient) {
         if (recipient == null) {
             return;
@@ -117,15 +117,15 @@ public final class Replies implements Verification.Messages {
     public void completed(Request r, Execution e, List<OutgoingMail.Attachment> files, String recipient,
             boolean held, boolean confirmedAddress) {
         String lang = single(r.language());
-        Map<String, String> v = new LinkedHashMap<>();
+        Map<String, Object> v = new LinkedHashMap<>();
         v.put("deleted", String.valueOf(e.rows(TableOutcome.Action.DELETED)));
         v.put("anonymised", String.valueOf(e.rows(TableOutcome.Action.ANONYMISED)));
         v.put("changed", String.valueOf(e.rows(TableOutcome.Action.CHANGED) + e.rows(TableOutcome.Action.SET)));
         v.put("exported", String.valueOf(e.rows(TableOutcome.Action.EXPORTED)));
-        v.put("kept", keptInPlainWords(e, lang));
+        v.put("kept", kept(e, lang));
         v.put("field", String.valueOf(e.facts().getOrDefault("field", "")));
-        v.put("categories", String.join(", ", map.exportedCategories().stream()
-                .map(c -> map.processing().categories().get(c).title().in(lang)).toList()));
+        v.put("categories", map.exportedCategories().stream()
+                .map(c -> Map.of("title", map.processing().categories().get(c).title().in(lang))).toList());
         String template = "completed-" + r.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         if (confirmedAddress && r.type() == kz.dsr.request.RequestType.ACCESS) {
             template = "completed-access-confirmed";
@@ -151,15 +151,19 @@ public final class Replies implements Verification.Messages {
         }
     }
 
-    /** One line per kept table: rows, why and for how long, in the person's language where the map gives it. */
-    private String keptInPlainWords(Execution e, String lang) {
-        List<String> lines = new ArrayList<>();
+    /**
+     * One item per kept table: rows, why and for how long, in the person's language where the map gives
+     * it. The template lays the list out ({@code {{#kept}}…{{/kept}}}).
+     */
+    private List<Map<String, String>> kept(Execution e, String lang) {
+        List<Map<String, String>> items = new ArrayList<>();
         for (TableOutcome t : e.tables()) {
             if (t.action() == TableOutcome.Action.KEPT && t.rows() > 0) {
                 DataMap.Keep keep = map.table(t.table()).keep().orElseThrow();
-                lines.add("- " + t.rows() + " × " + keep.reason().in(lang) + " (" + keep.periodText(lang) + ")");
+                items.add(Map.of("rows", String.valueOf(t.rows()), "reason", keep.reason().in(lang),
+                        "period", keep.periodText(lang)));
             }
         }
-        return lines.isEmpty() ? "-" : String.join("\n", lines);
+        return items;
     }
 }

@@ -64,25 +64,26 @@ public final class Notices {
     /** The custom processor's template for the request type, filled in. */
     public String custom(Processor p, UUID id, Request r, Instant submitted, SubjectIdentities who,
             Map<String, String> correction) {
-        return PayloadTemplate.render(p.http().orElseThrow().templates().get(r.type()),
-                values(id, r, submitted, who, correction));
+        return p.http().orElseThrow().templates().get(r.type()).render(values(id, r, submitted, who, correction));
     }
 
     /** The mail to an email processor's privacy address; its answer must carry {@code id}. */
     public OutgoingMail mail(Processor p, UUID id, Request r, Instant submitted, SubjectIdentities who,
             Map<String, String> correction) {
-        Map<String, String> v = new LinkedHashMap<>();
+        Map<String, Object> v = new LinkedHashMap<>();
         v.put("subjectRequestId", id.toString());
         v.put("type", r.type().name().toLowerCase(Locale.ROOT));
         v.put("submittedTime", DateTimeFormatter.ISO_INSTANT.format(submitted));
-        List<String> lines = new ArrayList<>();
+        // lists the template lays out: {{#identities}}…{{/identities}}, {{#correction}}…{{/correction}}
+        List<Map<String, Object>> identities = new ArrayList<>();
         for (Processor.IdentitySpec spec : p.identities()) {
-            who.value(spec.from()).ifPresent(value -> lines.add("- " + spec.type() + ": "
-                    + (spec.sha256() ? "sha256 " + SubjectIdentities.sha256(value) : value)));
+            who.value(spec.from()).ifPresent(value -> identities.add(Map.of("type", spec.type(),
+                    "value", spec.sha256() ? SubjectIdentities.sha256(value) : value, "hashed", spec.sha256())));
         }
-        v.put("identities", lines.isEmpty() ? "-" : String.join("\n", lines));
+        v.put("identities", identities);
         v.put("processor", p.name());
-        v.put("correction", correction.isEmpty() ? "-" : correction.get("field") + " -> " + correction.get("new_value"));
+        v.put("correction", correction.isEmpty() ? List.of() : List.of(Map.of(
+                "field", correction.getOrDefault("field", ""), "newValue", correction.getOrDefault("new_value", ""))));
         return composer.notice("processor-request", p.email().orElseThrow().language(), v,
                 p.email().get().address(), r.reference(), null);
     }

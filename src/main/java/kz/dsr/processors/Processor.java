@@ -49,10 +49,10 @@ public record Processor(String name, String description, Kind kind, Set<RequestT
      *
      * @param url        OpenDSR: the base URL ({base}/requests is called); custom: the endpoint
      * @param method     custom: POST, PUT or DELETE; OpenDSR: POST
-     * @param templates  custom: the JSON body per request type, with ${...} placeholders
+     * @param templates  custom: the JSON body per request type, a Mustache template
      * @param regulation OpenDSR: the regulation named in each request (e.g. gdpr)
      */
-    public record Http(URI url, String method, Map<RequestType, String> templates, Auth auth,
+    public record Http(URI url, String method, Map<RequestType, PayloadTemplate> templates, Auth auth,
             Duration connectTimeout, Duration responseTimeout, String regulation) {
     }
 

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Function;
 import kz.dsr.config.DidYouMean;
 import kz.dsr.config.YamlFile;
+import kz.dsr.notify.MustacheTemplate;
 import kz.dsr.processors.Processor.Auth;
 import kz.dsr.processors.Processor.IdentitySpec;
 import kz.dsr.processors.Processor.Kind;
@@ -122,7 +123,7 @@ public final class ProcessorsLoader {
                 refuse(m, what, kind, "address", "language");
                 URI url = url(yaml.required(m, "url", node), what);
                 String method = kind == Kind.OPENDSR ? "POST" : method(m.get("method"), what);
-                Map<RequestType, String> templates = kind == Kind.HTTP
+                Map<RequestType, PayloadTemplate> templates = kind == Kind.HTTP
                         ? templates(yaml.required(m, "templates", node), what, types) : Map.of();
                 if (kind == Kind.OPENDSR) {
                     refuse(m, what, kind, "templates", "method");
@@ -277,8 +278,8 @@ public final class ProcessorsLoader {
         return v;
     }
 
-    private Map<RequestType, String> templates(Node n, String what, Set<RequestType> types) {
-        Map<RequestType, String> out = new EnumMap<>(RequestType.class);
+    private Map<RequestType, PayloadTemplate> templates(Node n, String what, Set<RequestType> types) {
+        Map<RequestType, PayloadTemplate> out = new EnumMap<>(RequestType.class);
         Map<String, Node> keys = yaml.keyNodes(n);
         for (Map.Entry<String, Node> e : yaml.map(n, "templates", null).entrySet()) {
             RequestType t;
@@ -291,21 +292,27 @@ public final class ProcessorsLoader {
             if (!types.contains(t)) {
                 throw yaml.error(keys.get(e.getKey()), what + ": template for " + t + ", which is not in its types");
             }
-            String template = yaml.scalar(e.getValue());
-            Set<String> unknown = PayloadTemplate.unknown(template);
-            if (!unknown.isEmpty()) {
-                String u = unknown.iterator().next();
-                throw yaml.error(e.getValue(), what + ": template " + t + " uses ${" + u + "}, which is not known"
-                        + DidYouMean.hint(u, PayloadTemplate.NAMES) + " (known: " + PayloadTemplate.NAMES + ")");
+            String text = yaml.scalar(e.getValue());
+            PayloadTemplate template;
+            try {
+                template = PayloadTemplate.compile(text, "template " + t);
+            } catch (MustacheTemplate.Problem p) {
+                throw yaml.error(e.getValue(), what + ": template " + t
+                        + (text.contains("\n") ? " (its line " + p.line() + ")" : "") + ": " + p.reason());
             }
+            // Every value in quotes and the rest JSON: rendered with a value full of quotes, and with none,
+            // both must be JSON (a tag outside quotes, or a section that leaves a dangling comma, is not).
             Map<String, String> sample = new LinkedHashMap<>();
             PayloadTemplate.NAMES.forEach(k -> sample.put(k, "x\"y"));
-            try {
-                Json.mapper().readTree(PayloadTemplate.render(template, sample));
-            } catch (Exception x) {
-                throw yaml.error(e.getValue(), what + ": template " + t + " is not JSON: "
-                        + String.valueOf(x.getMessage()).lines().findFirst().orElse("")
-                                .replaceAll("\\s*\\(start marker.*|\\s*at \\[Source.*", ""));
+            for (Map<String, String> values : List.of(sample, Map.<String, String>of())) {
+                try {
+                    Json.mapper().readTree(template.render(values));
+                } catch (Exception x) {
+                    throw yaml.error(e.getValue(), what + ": template " + t + " is not JSON"
+                            + (values.isEmpty() ? " when its values are empty" : "") + ": "
+                            + String.valueOf(x.getMessage()).lines().findFirst().orElse("")
+                                    .replaceAll("\\s*\\(start marker.*|\\s*at \\[Source.*", ""));
+                }
             }
             out.put(t, template);
         }

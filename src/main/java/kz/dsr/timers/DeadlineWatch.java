@@ -118,15 +118,16 @@ public final class DeadlineWatch {
     /** The daily digest to the operator: open requests, least time left first. Once per day. */
     public boolean digest() {
         LocalDate today = LocalDate.now(clock.withZone(zone));
-        List<String> lines = new ArrayList<>();
+        // one item per request; the template lays out the list ({{#requests}}…{{/requests}})
+        List<Map<String, Object>> requests = new ArrayList<>();
         for (Open r : open()) {
             int left = days.daysBetween(today, r.due());
-            lines.add(String.format("%-17s %-20s %-22s due %s  %s", r.reference(), r.type(), r.status(),
-                    DAY.format(r.due()), left < 0 ? "OVERDUE by " + (-left) + " day(s)" : left + " day(s) left"));
+            requests.add(Map.of("reference", r.reference(), "type", r.type(), "status", r.status(),
+                    "due", DAY.format(r.due()), "overdue", left < 0, "daysLeft", String.valueOf(Math.max(left, 0)),
+                    "daysOverdue", String.valueOf(Math.max(-left, 0))));
         }
-        String body = lines.isEmpty() ? "No open requests." : String.join("\n", lines);
         OutgoingMail mail = composer.notice("digest", operator.language(), Map.of("date", DAY.format(today),
-                "count", String.valueOf(lines.size()), "requests", body), operator.address(),
+                "count", String.valueOf(requests.size()), "requests", requests), operator.address(),
                 "digest-" + DAY.format(today), "Open requests");
         return outbox.enqueueMail("digest:" + DAY.format(today), null, mail);
     }

@@ -220,7 +220,7 @@ class ProcessorDeliveryTest {
                     url: %s
                     method: DELETE
                     templates:
-                      erasure: '{"user_hash": "${email_sha256}", "ticket": "${subject_request_id}"}'
+                      erasure: '{"user_hash": "{{email_sha256}}", "ticket": "{{subject_request_id}}"}'
                     auth: { scheme: hmac, secret-env: DSR_TEST_METRIKA_SECRET, header: X-Metrika-Signature }
                 """.formatted(paybox.customEndpoint());
         try (RunningPipeline pipeline = RunningPipeline.start(processorsFile(yaml))) {

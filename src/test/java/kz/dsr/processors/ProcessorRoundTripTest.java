@@ -50,8 +50,8 @@ class ProcessorRoundTripTest {
                           - { from: subject, type: user_id }
                         url: %s
                         templates:
-                          ERASURE: '{"user_id": "${subject}", "request_id": "${subject_request_id}"}'
-                          CONSENT_WITHDRAWAL: '{"user_id": "${subject}", "stop": true}'
+                          ERASURE: '{"user_id": "{{subject}}", "request_id": "{{subject_request_id}}"}'
+                          CONSENT_WITHDRAWAL: '{"user_id": "{{subject}}", "stop": true}'
                     """.formatted(processors.openDsrBase(), processors.customEndpoint()));
             try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of("dsr.flow.poll-ms", "200",
                     "dsr.processors.file", file.toString(), "dsr.verification.tier.ERASURE", "sender"))) {

@@ -91,21 +91,41 @@ class ProcessorsFileTest {
 
         String json = error(HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
                 + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    templates:\n"
-                + "      ERASURE: '{\"user\": \"${subject}\"'\n");
+                + "      ERASURE: '{\"user\": \"{{subject}}\"'\n");
         assertTrue(json.contains("line 10") && json.contains("is not JSON"), json);
 
         String placeholder = error(HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
                 + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    templates:\n"
                 + "      ERASURE: '{\"user\": \"${emial}\"}'\n");
-        assertTrue(placeholder.contains("${emial}") && placeholder.contains("did you mean 'email'"), placeholder);
+        assertTrue(placeholder.contains("line 10") && placeholder.contains("${emial} is the old placeholder form")
+                && placeholder.contains("write {{emial}}"), placeholder);
+
+        String mustache = error(HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
+                + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    templates:\n"
+                + "      ERASURE: '{\"user\": \"{{emial}}\"}'\n");
+        assertTrue(mustache.contains("line 10") && mustache.contains("emial") && mustache.contains("did you mean 'email'"),
+                mustache);
 
         String twice = error(HEAD + OPENDSR + "    poll-minutes: 5\n  - name: pay\n" + OPENDSR + "    poll-minutes: 5\n");
         assertTrue(twice.contains("line 10") && twice.contains("a second processor named 'pay'"), twice);
     }
 
     @Test
+    void aTagThatCouldChangeTheJsonIsRefusedAtLoad() throws IOException {
+        String http = HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
+                + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    templates:\n";
+        String unescaped = error(http + "      ERASURE: '{\"user\": \"{{{subject}}}\"}'\n");
+        assertTrue(unescaped.contains("line 10") && unescaped.contains("unescaped"), unescaped);
+        String outsideQuotes = error(http + "      ERASURE: '{\"user\": {{subject}} }'\n");
+        assertTrue(outsideQuotes.contains("line 10") && outsideQuotes.contains("is not JSON"), outsideQuotes);
+        String partial = error(http + "      ERASURE: '{\"user\": \"{{> secrets}}\"}'\n");
+        assertTrue(partial.contains("line 10") && partial.contains("partials are not read"), partial);
+    }
+
+    @Test
     void customTemplatesEscapeValues() {
-        String body = PayloadTemplate.render("{\"user\": \"${email}\"}", Map.of("email", "a\"}, \"admin\": true, \"x\": \"@b.kz"));
+        String body = PayloadTemplate.compile("{\"user\": \"{{email}}\"}", "test")
+                .render(Map.of("email", "a\"}, \"admin\": true, \"x\": \"@b.kz"));
         assertEquals("{\"user\": \"a\\\"}, \\\"admin\\\": true, \\\"x\\\": \\\"@b.kz\"}", body);
     }
 }
