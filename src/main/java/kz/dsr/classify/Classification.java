@@ -6,7 +6,7 @@ import kz.dsr.request.RequestType;
 /**
  * What the classifier made of one mail.
  *
- * @param type        the request type (see shared/corpus/LABELS.md); UNKNOWN only when the
+ * @param type        the request type (docs/classifier.md); UNKNOWN only when the
  *                    classifier itself failed
  * @param language    {@code ru}, {@code kk} or {@code en}; Russian or Kazakh written in Latin
  *                    letters is reported as {@code ru} / {@code kk} with a "translit" evidence line

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "classifier-train", mixinStandardHelpOptions = true,
         description = {"Train the classifier's learned fallback on labelled mail and write the model file.",
             "Each TSV has a header row and the columns id, type, lang, subject, body (\\n for line breaks), "
-                + "as shared/corpus/dev.tsv; type is one of ERASURE, ACCESS, RECTIFICATION, BLOCKING, "
+                + "as src/test/resources/classify/*.tsv; type is one of ERASURE, ACCESS, RECTIFICATION, BLOCKING, "
                 + "CONSENT_WITHDRAWAL, MARKETING_OPT_OUT, NOT_DSR."})
 public final class TrainCommand implements Callable<Integer> {
 

@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import kz.dsr.processors.Notices;
-import kz.dsr.processors.Signatures;
+import kz.dsr.secrets.Hmac;
 import kz.dsr.store.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -280,7 +280,7 @@ public final class LocalProcessor implements Closeable {
             HttpResponse<Void> r = callbacks.send(HttpRequest.newBuilder(c.url()).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .header("X-OpenDSR-Processor-Domain", c.domain())
-                    .header("X-OpenDSR-Signature", Signatures.sign(c.secret(), body))
+                    .header("X-OpenDSR-Signature", Hmac.sign(c.secret(), body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
             LOG.info("local processor: callback for {} answered HTTP {}", id, r.statusCode());
         } catch (IOException e) {

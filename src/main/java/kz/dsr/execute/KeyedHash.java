@@ -1,11 +1,8 @@
 package kz.dsr.execute;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import kz.dsr.secrets.Hmac;
 
 /**
  * HMAC-SHA256 under the company's secret (from the environment, never from a file): erased values
@@ -49,7 +46,7 @@ public final class KeyedHash {
             throw new IllegalArgumentException("the keyed-hash secret " + what + " must be"
                     + " set and at least " + MIN_SECRET_BYTES + " bytes long; generate one with: openssl rand -hex 32");
         }
-        return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        return Hmac.key(secret);
     }
 
     /** "hmac:" + 64 hex digits, under the current secret. */
@@ -62,10 +59,7 @@ public final class KeyedHash {
         if (stored == null) {
             return false;
         }
-        byte[] want = stored.getBytes(StandardCharsets.UTF_8);
-        // Constant-time comparison: the time taken tells nothing about how much of a guess was right.
-        return MessageDigest.isEqual(hash(key, value).getBytes(StandardCharsets.UTF_8), want)
-                || previous != null && MessageDigest.isEqual(hash(previous, value).getBytes(StandardCharsets.UTF_8), want);
+        return Hmac.same(hash(key, value), stored) || previous != null && Hmac.same(hash(previous, value), stored);
     }
 
     /** Whether a previous secret was given (the rotation window is open). */
@@ -74,13 +68,7 @@ public final class KeyedHash {
     }
 
     private static String hash(SecretKeySpec key, String value) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return PREFIX + HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return PREFIX + Hmac.hex(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
     public static boolean isHash(String value) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.OutgoingMail;
 import kz.dsr.notify.Replies;
-import kz.dsr.processors.Processor;
+import kz.dsr.processors.DataProcessor;
 import kz.dsr.processors.ProcessorTasks;
 import kz.dsr.processors.SubjectIdentities;
 import kz.dsr.datamap.DataMap;
@@ -134,7 +134,7 @@ public final class RequestExecution {
             case DONE -> {
                 events.append(r.id(), "EXECUTED", ACTOR, details);
                 Map<String, String> correction = correction(r);
-                List<Processor> toTell = processors.receiving(r, fieldCategories(correction));
+                List<DataProcessor> toTell = processors.receiving(r, fieldCategories(correction));
                 if (toTell.isEmpty()) {
                     lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.COMPLETED, "carried out", ACTOR);
                     completedReply(r, e, false, outcome.registered());
@@ -144,7 +144,7 @@ public final class RequestExecution {
                     processors.open(r, toTell, outcome.identities() == null ? SubjectIdentities.NONE
                             : outcome.identities(), correction);
                     lifecycle.move(r.id(), RequestStatus.EXECUTING, RequestStatus.AWAITING_PROCESSORS,
-                            "carried out; waiting for " + toTell.stream().map(Processor::name).toList(), ACTOR);
+                            "carried out; waiting for " + toTell.stream().map(DataProcessor::name).toList(), ACTOR);
                     completedReply(r, e, true, outcome.registered());
                 }
             }

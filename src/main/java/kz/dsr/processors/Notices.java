@@ -33,7 +33,7 @@ public final class Notices {
     }
 
     /** The OpenDSR {@code POST {base}/requests} body. */
-    public String openDsr(Processor p, UUID id, Request r, Instant submitted, SubjectIdentities who) {
+    public String openDsr(DataProcessor p, UUID id, Request r, Instant submitted, SubjectIdentities who) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("regulation", p.http().orElseThrow().regulation());
         body.put("subject_request_id", id.toString());
@@ -47,9 +47,9 @@ public final class Notices {
         return Json.write(body);
     }
 
-    private static List<Map<String, String>> identities(Processor p, SubjectIdentities who) {
+    private static List<Map<String, String>> identities(DataProcessor p, SubjectIdentities who) {
         List<Map<String, String>> out = new ArrayList<>();
-        for (Processor.IdentitySpec spec : p.identities()) {
+        for (DataProcessor.IdentitySpec spec : p.identities()) {
             who.value(spec.from()).ifPresent(v -> {
                 Map<String, String> one = new LinkedHashMap<>();
                 one.put("identity_type", spec.type());
@@ -62,13 +62,13 @@ public final class Notices {
     }
 
     /** The custom processor's template for the request type, filled in. */
-    public String custom(Processor p, UUID id, Request r, Instant submitted, SubjectIdentities who,
+    public String custom(DataProcessor p, UUID id, Request r, Instant submitted, SubjectIdentities who,
             Map<String, String> correction) {
         return p.http().orElseThrow().templates().get(r.type()).render(values(id, r, submitted, who, correction));
     }
 
     /** The mail to an email processor's privacy address; its answer must carry {@code id}. */
-    public OutgoingMail mail(Processor p, UUID id, Request r, Instant submitted, SubjectIdentities who,
+    public OutgoingMail mail(DataProcessor p, UUID id, Request r, Instant submitted, SubjectIdentities who,
             Map<String, String> correction) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("subjectRequestId", id.toString());
@@ -76,7 +76,7 @@ public final class Notices {
         v.put("submittedTime", DateTimeFormatter.ISO_INSTANT.format(submitted));
         // lists the template lays out: {{#identities}}…{{/identities}}, {{#correction}}…{{/correction}}
         List<Map<String, Object>> identities = new ArrayList<>();
-        for (Processor.IdentitySpec spec : p.identities()) {
+        for (DataProcessor.IdentitySpec spec : p.identities()) {
             who.value(spec.from()).ifPresent(value -> identities.add(Map.of("type", spec.type(),
                     "value", spec.sha256() ? SubjectIdentities.sha256(value) : value, "hashed", spec.sha256())));
         }

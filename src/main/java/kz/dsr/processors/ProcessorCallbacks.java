@@ -1,5 +1,6 @@
 package kz.dsr.processors;
 
+import kz.dsr.secrets.Hmac;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ public final class ProcessorCallbacks {
      *                          the route put them aside (a caller's own headers never reach the answer)
      */
     public Answer handle(String domainHeader, String signatureHeader, String contentTypeHeader, byte[] rawBody) {
-        Optional<Processor> found = tasks.processors().byCallbackDomain(domainHeader);
+        Optional<DataProcessor> found = tasks.processors().byCallbackDomain(domainHeader);
         if (found.isEmpty()) {
             // The domain is the caller's claim, not ours: logged cut short, and the answer does not say
             // which domains exist.
@@ -68,7 +69,7 @@ public final class ProcessorCallbacks {
                     + " If a processor's domain changed, update its callback.domain.", cut(domainHeader));
             return Answer.of(403, "error", "unknown processor domain or bad signature");
         }
-        Processor p = found.get();
+        DataProcessor p = found.get();
         if (!isJson(contentTypeHeader)) {
             LOG.warn("Callback from processor {} refused: its Content-Type is '{}', not application/json",
                     p.name(), cut(contentTypeHeader));
@@ -80,7 +81,7 @@ public final class ProcessorCallbacks {
                     p.name(), body.length, maxBodyBytes);
             return Answer.of(413, "error", "body larger than " + maxBodyBytes + " bytes");
         }
-        if (!Signatures.verify(p.callback().orElseThrow().secret(), body, signatureHeader)) {
+        if (!Hmac.verify(p.callback().orElseThrow().secret(), body, signatureHeader)) {
             LOG.warn("Callback from processor {} refused: the X-OpenDSR-Signature is {}. If its genuine callbacks"
                     + " fail too, the callback secret we hold differs from the processor's: agree it again.",
                     p.name(), signatureHeader == null ? "missing" : "not the body's HMAC under our secret");
@@ -135,7 +136,7 @@ public final class ProcessorCallbacks {
     }
 
     /** In the callback's transaction: a replay gets its first outcome, anything else is reported. */
-    private Outcome report(Processor p, Parsed parsed, String digest, Map<String, Object> details) {
+    private Outcome report(DataProcessor p, Parsed parsed, String digest, Map<String, Object> details) {
         Optional<ProcessorTasks.Task> task = tasks.byId(parsed.id()).filter(t -> t.processor().equals(p.name()));
         if (task.isEmpty()) {
             return new Outcome(ProcessorTasks.Change.NOT_FOUND, false, null);

@@ -1,5 +1,6 @@
 package kz.dsr.processors;
 
+import kz.dsr.secrets.Hmac;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -48,7 +49,7 @@ public final class ProcessorClient {
     public void deliver(Outbox.Item item) throws DeliveryFailure {
         String name = item.mail().recipient();
         String reference = item.mail().reference();
-        Processor p = processors.byName(name).filter(x -> x.http().isPresent()).orElse(null);
+        DataProcessor p = processors.byName(name).filter(x -> x.http().isPresent()).orElse(null);
         if (p == null) {
             String reason = "request " + reference + ": processor '" + name + "' is not an OpenDSR or HTTP processor"
                     + " of the processors file (removed or renamed since the request was executed?); the call is"
@@ -58,7 +59,7 @@ public final class ProcessorClient {
             LOG.error("Outbox message {}: {}", item.id(), reason);
             throw DeliveryFailure.givenUp(reason);
         }
-        Processor.Http http = p.http().get();
+        DataProcessor.Http http = p.http().get();
         byte[] body = item.mail().body().getBytes(StandardCharsets.UTF_8);
         HttpResponse<InputStream> response;
         String answer;
@@ -102,12 +103,12 @@ public final class ProcessorClient {
         }
     }
 
-    private static String who(Processor p, String reference) {
+    private static String who(DataProcessor p, String reference) {
         return "Processor " + p.name() + " (request " + reference + ")";
     }
 
     /** The processor's client (deliveries and status polls share it). */
-    HttpClient client(Processor p) {
+    HttpClient client(DataProcessor p) {
         return clients.computeIfAbsent(p.name(), n -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(p.http().get().connectTimeout())
@@ -115,8 +116,8 @@ public final class ProcessorClient {
                 .build());
     }
 
-    private static HttpRequest request(Processor p, Processor.Http http, String idempotencyKey, byte[] body) {
-        URI url = p.kind() == Processor.Kind.OPENDSR ? URI.create(stripSlash(http.url().toString()) + "/requests")
+    private static HttpRequest request(DataProcessor p, DataProcessor.Http http, String idempotencyKey, byte[] body) {
+        URI url = p.kind() == DataProcessor.Kind.OPENDSR ? URI.create(stripSlash(http.url().toString()) + "/requests")
                 : http.url();
         HttpRequest.Builder b = HttpRequest.newBuilder(url)
                 .timeout(http.responseTimeout())
@@ -128,13 +129,13 @@ public final class ProcessorClient {
     }
 
     /** Our call's credentials as the processors file says; for hmac, the signature of {@code body}. */
-    static void authenticate(HttpRequest.Builder request, Processor.Auth auth, byte[] body) {
+    static void authenticate(HttpRequest.Builder request, DataProcessor.Auth auth, byte[] body) {
         switch (auth.scheme()) {
             case NONE -> { }
             case BEARER -> request.header("Authorization", "Bearer " + auth.token());
             case BASIC -> request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     (auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
-            case HMAC -> request.header(auth.header(), Signatures.sign(auth.token(), body));
+            case HMAC -> request.header(auth.header(), Hmac.sign(auth.token(), body));
         }
     }
 

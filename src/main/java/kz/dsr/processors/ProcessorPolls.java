@@ -76,12 +76,12 @@ public final class ProcessorPolls {
     }
 
     private ProcessorTasks.Change poll(ProcessorTasks.Task t) throws IOException, InterruptedException {
-        Optional<Processor> config = tasks.processors().byName(t.processor()).filter(p -> p.http().isPresent());
+        Optional<DataProcessor> config = tasks.processors().byName(t.processor()).filter(p -> p.http().isPresent());
         if (config.isEmpty()) {
             throw new IOException("processor " + t.processor() + " is no longer in the processors file (or has no"
                     + " url): its status cannot be asked");
         }
-        Processor.Http h = config.get().http().get();
+        DataProcessor.Http h = config.get().http().get();
         URI url = URI.create(h.url().toString().replaceAll("/+$", "") + "/requests/" + t.subjectRequestId());
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(h.responseTimeout())
                 .header("Accept", "application/json").GET();

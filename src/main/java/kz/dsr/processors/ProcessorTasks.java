@@ -101,7 +101,7 @@ public final class ProcessorTasks implements ThreadReplies {
     }
 
     /** The processors a carried-out request must be told of. */
-    public List<Processor> receiving(Request r, Set<String> fieldCategories) {
+    public List<DataProcessor> receiving(Request r, Set<String> fieldCategories) {
         return processors.receiving(r.type(), fieldCategories);
     }
 
@@ -111,10 +111,10 @@ public final class ProcessorTasks implements ThreadReplies {
      *
      * @param correction for a RECTIFICATION: {@code field} and {@code new_value}
      */
-    public int open(Request r, List<Processor> who, SubjectIdentities identities, Map<String, String> correction) {
+    public int open(Request r, List<DataProcessor> who, SubjectIdentities identities, Map<String, String> correction) {
         Instant now = clock.instant();
         int opened = 0;
-        for (Processor p : who) {
+        for (DataProcessor p : who) {
             UUID id = UUID.randomUUID();
             int inserted = jdbc.update("insert into processor_task (request_id, processor, kind, subject_request_id,"
                     + " due_at) values (?, ?, ?, ?, ?) on conflict (request_id, processor) do nothing",
@@ -198,7 +198,7 @@ public final class ProcessorTasks implements ThreadReplies {
                 return verdict;
             }
             Instant at = clock.instant();
-            Optional<Processor> config = processors.byName(processor);
+            Optional<DataProcessor> config = processors.byName(processor);
             Timestamp nextPoll = config.filter(p -> !p.pollEvery().isZero() && !to.isFinal())
                     .map(p -> Timestamp.from(at.plus(p.pollEvery()))).orElse(null);
             int moved = jdbc.update("update processor_task set status = ?, last_change_at = ?, next_poll_at = ?"
@@ -300,8 +300,8 @@ public final class ProcessorTasks implements ThreadReplies {
     /** The processor's API took the request: OpenDSR waits for its status; a custom API's 2xx confirms. */
     public Change delivered(Outbox.Item item, int httpStatus, String response) {
         UUID id = UUID.fromString(item.mail().messageId());
-        Processor p = processors.byName(item.mail().recipient()).orElse(null);
-        TaskStatus to = p != null && p.kind() == Processor.Kind.HTTP ? TaskStatus.COMPLETED : TaskStatus.SENT;
+        DataProcessor p = processors.byName(item.mail().recipient()).orElse(null);
+        TaskStatus to = p != null && p.kind() == DataProcessor.Kind.HTTP ? TaskStatus.COMPLETED : TaskStatus.SENT;
         return report(item.mail().recipient(), id, to, "api", Map.of("httpStatus", httpStatus));
     }
 
@@ -341,7 +341,7 @@ public final class ProcessorTasks implements ThreadReplies {
         if (r.status() != RequestStatus.AWAITING_PROCESSORS) {
             return;
         }
-        Optional<Processor> p = processors.byAddress(mail.fromAddress());
+        Optional<DataProcessor> p = processors.byAddress(mail.fromAddress());
         if (p.isEmpty()) {
             return;
         }

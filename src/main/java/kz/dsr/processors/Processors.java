@@ -10,22 +10,22 @@ import kz.dsr.request.RequestType;
 /** The processors of {@code config/processors.yaml}, by name. */
 public final class Processors {
 
-    private final Map<String, Processor> byName = new LinkedHashMap<>();
+    private final Map<String, DataProcessor> byName = new LinkedHashMap<>();
 
-    public Processors(List<Processor> processors) {
+    public Processors(List<DataProcessor> processors) {
         processors.forEach(p -> byName.put(p.name(), p));
     }
 
-    public List<Processor> all() {
+    public List<DataProcessor> all() {
         return List.copyOf(byName.values());
     }
 
-    public Optional<Processor> byName(String name) {
+    public Optional<DataProcessor> byName(String name) {
         return Optional.ofNullable(byName.get(name));
     }
 
     /** The processor that calls back under this domain (X-OpenDSR-Processor-Domain), if any. */
-    public Optional<Processor> byCallbackDomain(String domain) {
+    public Optional<DataProcessor> byCallbackDomain(String domain) {
         if (domain == null) {
             return Optional.empty();
         }
@@ -35,7 +35,7 @@ public final class Processors {
     }
 
     /** The email processor whose privacy address this is, if any. */
-    public Optional<Processor> byAddress(String address) {
+    public Optional<DataProcessor> byAddress(String address) {
         if (address == null) {
             return Optional.empty();
         }
@@ -45,7 +45,7 @@ public final class Processors {
     }
 
     /** Who must act on a request of this type (for a correction: of a field in these categories). */
-    public List<Processor> receiving(RequestType type, Set<String> fieldCategories) {
+    public List<DataProcessor> receiving(RequestType type, Set<String> fieldCategories) {
         return byName.values().stream().filter(p -> p.receives(type, fieldCategories)).toList();
     }
 }

@@ -17,9 +17,9 @@ import java.util.function.Function;
 import kz.dsr.config.DidYouMean;
 import kz.dsr.config.YamlFile;
 import kz.dsr.notify.MustacheTemplate;
-import kz.dsr.processors.Processor.Auth;
-import kz.dsr.processors.Processor.IdentitySpec;
-import kz.dsr.processors.Processor.Kind;
+import kz.dsr.processors.DataProcessor.Auth;
+import kz.dsr.processors.DataProcessor.IdentitySpec;
+import kz.dsr.processors.DataProcessor.Kind;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.Json;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -74,11 +74,11 @@ public final class ProcessorsLoader {
         if (list == null || list instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s && s.getValue().isBlank()) {
             return new Processors(List.of());
         }
-        List<Processor> out = new ArrayList<>();
+        List<DataProcessor> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         Set<String> domains = new LinkedHashSet<>();
         for (Node n : yaml.list(list, "processors")) {
-            Processor p = processor(n);
+            DataProcessor p = processor(n);
             if (!names.add(p.name())) {
                 throw yaml.error(n, "a second processor named '" + p.name() + "': names must be unique");
             }
@@ -91,7 +91,7 @@ public final class ProcessorsLoader {
         return new Processors(out);
     }
 
-    private Processor processor(Node node) {
+    private DataProcessor processor(Node node) {
         Map<String, Node> m = yaml.map(node, "a processor", null);
         for (Map.Entry<String, Node> e : yaml.keyNodes(node).entrySet()) {
             if (!KEYS.contains(e.getKey())) {
@@ -114,9 +114,9 @@ public final class ProcessorsLoader {
         }
         Duration confirm = Duration.ofDays(yaml.integer(yaml.required(m, "confirm-within-days", node), 1, 365));
         List<IdentitySpec> identities = identities(m.get("identities"), what, kind);
-        Optional<Processor.Http> http = Optional.empty();
-        Optional<Processor.Email> email = Optional.empty();
-        Optional<Processor.Callback> callback = Optional.empty();
+        Optional<DataProcessor.Http> http = Optional.empty();
+        Optional<DataProcessor.Email> email = Optional.empty();
+        Optional<DataProcessor.Callback> callback = Optional.empty();
         Duration poll = Duration.ZERO;
         switch (kind) {
             case OPENDSR, HTTP -> {
@@ -129,7 +129,7 @@ public final class ProcessorsLoader {
                     refuse(m, what, kind, "templates", "method");
                 }
                 String regulation = m.containsKey("regulation") ? yaml.scalar(m.get("regulation")).strip() : "gdpr";
-                http = Optional.of(new Processor.Http(url, method, templates, auth(m.get("auth"), what),
+                http = Optional.of(new DataProcessor.Http(url, method, templates, auth(m.get("auth"), what),
                         Duration.ofMillis(m.containsKey("connect-timeout-ms")
                                 ? yaml.integer(m.get("connect-timeout-ms"), 100, 120_000) : 5_000),
                         Duration.ofMillis(m.containsKey("response-timeout-ms")
@@ -158,11 +158,11 @@ public final class ProcessorsLoader {
                 if (!LANGUAGES.contains(language)) {
                     throw yaml.error(m.get("language"), what + ": language '" + language + "' is not one of " + LANGUAGES);
                 }
-                email = Optional.of(new Processor.Email(address.toLowerCase(Locale.ROOT), language));
+                email = Optional.of(new DataProcessor.Email(address.toLowerCase(Locale.ROOT), language));
             }
         }
         String description = m.containsKey("description") ? yaml.scalar(m.get("description")).strip() : "";
-        return new Processor(name, description, kind, types, categories, confirm, identities, http, email, callback,
+        return new DataProcessor(name, description, kind, types, categories, confirm, identities, http, email, callback,
                 poll, YamlFile.line(node));
     }
 
@@ -343,7 +343,7 @@ public final class ProcessorsLoader {
         };
     }
 
-    private Optional<Processor.Callback> callback(Node n, String what, URI url) {
+    private Optional<DataProcessor.Callback> callback(Node n, String what, URI url) {
         if (n == null) {
             return Optional.empty();
         }
@@ -355,7 +355,7 @@ public final class ProcessorsLoader {
             throw yaml.error(m.get("secret-env"), what + ": the callback secret in " + yaml.scalar(m.get("secret-env"))
                     + " is shorter than 32 bytes: agree a longer one with the processor (openssl rand -hex 32)");
         }
-        return Optional.of(new Processor.Callback(domain, secret));
+        return Optional.of(new DataProcessor.Callback(domain, secret));
     }
 
     /** The value of the environment variable named at {@code key}; missing or empty stops the start. */

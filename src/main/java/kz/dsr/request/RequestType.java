@@ -1,6 +1,6 @@
 package kz.dsr.request;
 
-/** What the sender wants done with their own personal data (see shared/corpus/LABELS.md). */
+/** What the sender wants done with their own personal data (each type explained in docs/classifier.md). */
 public enum RequestType {
     ERASURE,
     ACCESS,

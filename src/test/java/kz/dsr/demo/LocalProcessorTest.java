@@ -1,6 +1,6 @@
 package kz.dsr.demo;
 
-import kz.dsr.processors.Signatures;
+import kz.dsr.secrets.Hmac;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +74,7 @@ class LocalProcessorTest {
         receiver.createContext("/opendsr/callback", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             got.set(Map.of("domain", exchange.getRequestHeaders().getFirst("X-OpenDSR-Processor-Domain"),
-                    "signed", String.valueOf(Signatures.verify("cb-secret", body,
+                    "signed", String.valueOf(Hmac.verify("cb-secret", body,
                             exchange.getRequestHeaders().getFirst("X-OpenDSR-Signature"))),
                     "body", new String(body, java.nio.charset.StandardCharsets.UTF_8)));
             exchange.sendResponseHeaders(204, -1);

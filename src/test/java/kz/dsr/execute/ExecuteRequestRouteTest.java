@@ -35,7 +35,7 @@ class ExecuteRequestRouteTest {
         pipeline.close();
     }
 
-    /** Delivers the mail, waits for its request, links it to {@code subject} (what matching does in issue 5). */
+    /** Delivers the mail, waits for its request, links it to {@code subject} (what matching does). */
     private static long requestFor(TestMail m, long subject) {
         pipeline.deliver(m.bytes());
         await("request", WAIT, () -> pipeline.count("select count(*) from inbound_message where message_key = ?"

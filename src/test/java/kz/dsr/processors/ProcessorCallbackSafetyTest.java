@@ -1,5 +1,6 @@
 package kz.dsr.processors;
 
+import kz.dsr.secrets.Hmac;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -231,16 +232,16 @@ class ProcessorCallbackSafetyTest {
         answers.put("form, unknown domain", send(query, "application/x-www-form-urlencoded", "evil.test", null, attack));
         answers.put("form, known domain", send(query, "application/x-www-form-urlencoded", "paybox.test", null, attack));
         answers.put("form, signed", send(query, "application/x-www-form-urlencoded", "paybox.test",
-                Signatures.sign(PAYBOX_SECRET, bytes(attack)), attack));
+                Hmac.sign(PAYBOX_SECRET, bytes(attack)), attack));
         answers.put("multipart", send("", "multipart/form-data; boundary=x", "paybox.test", null,
                 "--x\r\nContent-Disposition: form-data; name=\"Set-Cookie\"\r\n\r\nsid=attacker\r\n--x--\r\n"));
         answers.put("json, bad signature", send(query, "application/json", "paybox.test", "00", json));
         answers.put("json, signed", send(query, "application/json", "paybox.test",
-                Signatures.sign(PAYBOX_SECRET, bytes(json)), json));
+                Hmac.sign(PAYBOX_SECRET, bytes(json)), json));
         answers.put("form, malformed", send(query, "application/x-www-form-urlencoded", "paybox.test", null,
                 "a=%zz&%&b=%E0%A4%A"));
         answers.put("json, signed, domain also in the query", send("?X-OpenDSR-Processor-Domain=evil.test&"
-                + attack, "application/json", "paybox.test", Signatures.sign(PAYBOX_SECRET, bytes(json)), json));
+                + attack, "application/json", "paybox.test", Hmac.sign(PAYBOX_SECRET, bytes(json)), json));
         answers.put("no headers, no body", client.send(HttpRequest.newBuilder(callbackUrl(""))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString()));
@@ -351,7 +352,7 @@ class ProcessorCallbackSafetyTest {
             return client.send(HttpRequest.newBuilder(callbackUrl("")).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .header("X-OpenDSR-Processor-Domain", domain)
-                    .header("X-OpenDSR-Signature", Signatures.sign(secret, bytes(body)))
+                    .header("X-OpenDSR-Signature", Hmac.sign(secret, bytes(body)))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {

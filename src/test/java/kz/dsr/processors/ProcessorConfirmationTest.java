@@ -1,5 +1,6 @@
 package kz.dsr.processors;
 
+import kz.dsr.secrets.Hmac;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +101,7 @@ class ProcessorConfirmationTest {
 
         // The processor retries (it missed our answer): accepted, and nothing happens twice.
         int before = events(request, null);
-        HttpResponse<String> again = callback("paybox.test", "sha256=" + Signatures.sign(PAYBOX_SECRET, bytes(body)),
+        HttpResponse<String> again = callback("paybox.test", "sha256=" + Hmac.sign(PAYBOX_SECRET, bytes(body)),
                 body);
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("duplicate"), again.body());
@@ -138,7 +139,7 @@ class ProcessorConfirmationTest {
         HttpResponse<String> unsigned = callback("paybox.test", null, body);
         assertEquals(403, unsigned.statusCode(), unsigned.body());
         // Signed for other bytes: the signature covers the raw body, not what it means.
-        HttpResponse<String> tampered = callback("paybox.test", Signatures.sign(PAYBOX_SECRET, bytes(body + " ")),
+        HttpResponse<String> tampered = callback("paybox.test", Hmac.sign(PAYBOX_SECRET, bytes(body + " ")),
                 body);
         assertEquals(403, tampered.statusCode(), tampered.body());
 
@@ -270,7 +271,7 @@ class ProcessorConfirmationTest {
     }
 
     private static HttpResponse<String> signed(String domain, String secret, String body) throws Exception {
-        return callback(domain, Signatures.sign(secret, bytes(body)), body);
+        return callback(domain, Hmac.sign(secret, bytes(body)), body);
     }
 
     private static HttpResponse<String> callback(String domain, String signature, String body) throws Exception {

@@ -1,5 +1,6 @@
 package kz.dsr.processors;
 
+import kz.dsr.secrets.Hmac;
 import kz.dsr.demo.LocalProcessor;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -231,7 +232,7 @@ class ProcessorDeliveryTest {
             LocalProcessor.Call call = paybox.calls().get(0);
             assertEquals("DELETE", call.method());
             assertEquals(id.toString(), call.headers().get("idempotency-key"));
-            assertTrue(Signatures.verify("metrika-secret", call.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            assertTrue(Hmac.verify("metrika-secret", call.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     call.headers().get("x-metrika-signature")), "signed over the body sent");
             JsonNode body = Json.mapper().readTree(call.body());
             assertEquals(SubjectIdentities.sha256("subject.one@example.kz"), body.path("user_hash").asText());

@@ -35,7 +35,7 @@ class ProcessorsFileTest {
         Processors inService = ProcessorsLoader.load(Path.of("config/processors.yaml"),
                 categories("config/datamap.yaml"), ENV::get);
         assertEquals(2, inService.all().size());
-        assertEquals(Processor.Kind.OPENDSR, inService.byName("paybox").orElseThrow().kind());
+        assertEquals(DataProcessor.Kind.OPENDSR, inService.byName("paybox").orElseThrow().kind());
         assertTrue(inService.byCallbackDomain("PRIVACY.paybox.example").isPresent());
         assertEquals(2, inService.receiving(RequestType.ERASURE, Set.of()).size());
         assertEquals(0, inService.receiving(RequestType.ACCESS, Set.of()).size());

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Issue 5 end to end on the inService sample: a mail goes in, the subject is matched, a code goes to
+ * The lifecycle end to end on the inService sample: a mail goes in, the subject is matched, a code goes to
  * the registered address, the person sends it back, the request is carried out, and the right
  * replies come out — for each request type — and a forged sender gets nowhere.
  */

@@ -20,7 +20,7 @@ import kz.dsr.request.RequestType;
  * @param pollEvery   how often its status URL is asked (OpenDSR); {@link Duration#ZERO}: never
  * @param line        where it is defined, for errors
  */
-public record Processor(String name, String description, Kind kind, Set<RequestType> types, List<String> categories,
+public record DataProcessor(String name, String description, Kind kind, Set<RequestType> types, List<String> categories,
         Duration confirmWithin, List<IdentitySpec> identities, Optional<Http> http, Optional<Email> email,
         Optional<Callback> callback, Duration pollEvery, int line) {
 
