@@ -211,7 +211,7 @@ final class HtmlText {
             StringBuilder out = new StringBuilder(text.length());
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
-                if (!MailParser.unsafeInBody(c)) {
+                if (!SafeText.unsafeInBody(c)) {
                     out.append(c == '\u00A0' ? ' ' : c);
                 }
             }
