@@ -171,7 +171,7 @@ public final class Classifier {
         Scorer.Decision decision = withModel(rulesDecision, l.model(), rules, s, b);
         Identifiers identifiers = l.extractor().extract(subject, body);
         if (decision.type() == RequestType.RECTIFICATION) {
-            Rectification r = IdentifierExtractor.rectification(b, rules);
+            Correction r = IdentifierExtractor.rectification(b, rules);
             if (r == null) {
                 r = IdentifierExtractor.rectification(s, rules);
             }
@@ -255,7 +255,7 @@ public final class Classifier {
             why = " (the rules' runner-up)";
         }
         if (d.overTopics() && p.type() == RequestType.NOT_DSR && settings.runnerUp() > needed) {
-            // A data request stated in the body beat the support topics around it (LABELS.md: the
+            // A data request stated in the body beat the support topics around it (the labelling guide: the
             // request is what the mail asks); the model, reading the topic words, needs to be surer.
             needed = settings.runnerUp();
             why = " (a stated request over support topics)";

@@ -111,7 +111,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         i.put("phones", ids.phones());
         i.put("iins", ids.iins());
         i.put("orderNumbers", ids.orderNumbers());
-        Rectification r = ids.rectification();
+        Correction r = ids.rectification();
         if (r == null) {
             i.put("rectification", null);
         } else {

@@ -101,7 +101,7 @@ final class IdentifierExtractor {
      * the value written right after a marker («на», "to", «теперь») near the field word, else the
      * last phone/e-mail of the text for those fields. Null when no field is named or implied.
      */
-    static Rectification rectification(Section s, Rules rules) {
+    static Correction rectification(Section s, Rules rules) {
         Rules.IdentifierWords words = rules.identifiers();
         Vocabulary v = rules.vocabulary();
         int marker = v.id(Vocabulary.NEW_VALUE);
@@ -117,7 +117,7 @@ final class IdentifierExtractor {
             }
         }
         mentions.sort((a, b) -> Integer.compare(a[1], b[1]));
-        Rectification firstNamed = null;
+        Correction firstNamed = null;
         for (int[] mention : mentions) {
             String field = words.fieldOrder().get(mention[0]);
             String value = switch (field) {
@@ -129,10 +129,10 @@ final class IdentifierExtractor {
                 default -> null;
             };
             if (value != null) {
-                return new Rectification(field, value);
+                return new Correction(field, value);
             }
             if (firstNamed == null) {
-                firstNamed = new Rectification(field, null);
+                firstNamed = new Correction(field, null);
             }
         }
         if (firstNamed != null) {
@@ -141,10 +141,10 @@ final class IdentifierExtractor {
         // No field word: a phone or e-mail right after «на» / "to" is the new value.
         String phone = afterMarker(phones, s, marker);
         if (phone != null) {
-            return new Rectification("phone", phone);
+            return new Correction("phone", phone);
         }
         String email = afterMarker(emails, s, marker);
-        return email == null ? null : new Rectification("email", email);
+        return email == null ? null : new Correction("email", email);
     }
 
     /** The hit right after a marker, else the last hit after the field word, else the last hit. */

@@ -13,7 +13,7 @@ import java.util.List;
  *                      mail states them; null otherwise
  */
 public record Identifiers(List<String> emails, List<String> phones, List<String> iins,
-        List<String> orderNumbers, Rectification rectification) {
+        List<String> orderNumbers, Correction rectification) {
 
     public Identifiers {
         emails = emails == null ? List.of() : List.copyOf(emails);
@@ -28,7 +28,7 @@ public record Identifiers(List<String> emails, List<String> phones, List<String>
     }
 
     /** The same identifiers with a rectification attached. */
-    public Identifiers withRectification(Rectification r) {
+    public Identifiers withRectification(Correction r) {
         return new Identifiers(emails, phones, iins, orderNumbers, r);
     }
 }

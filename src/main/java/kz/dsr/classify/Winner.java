@@ -39,7 +39,7 @@ record Winner(RequestType type, Set<RequestType> outranked, boolean overTopics) 
 
     /**
      * A data request stated in the body and left standing by every guard wins over the ordinary support
-     * topics of the same mail (an order, a payment): LABELS.md. Null when there is none.
+     * topics of the same mail (an order, a payment): the labelling guide (docs/classifier.md). Null when there is none.
      */
     private static RequestType requestOverTopics(Tally t) {
         RequestType request = null;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Issue 2's benchmark: N mails through GreenMail → time until each has a committed request and a sent
+ * Intake benchmark: N mails through GreenMail → time until each has a committed request and a sent
  * acknowledgement, against a baseline measured in the same run that only fetches each mail and inserts
  * its raw bytes. Both use the same IMAP consumer settings (including the move to Processed), so the
  * ratio is the cost of what the pipeline does per mail.

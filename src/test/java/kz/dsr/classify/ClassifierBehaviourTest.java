@@ -84,7 +84,7 @@ class ClassifierBehaviourTest {
     @Test
     void aMailNamingOwnDataThatNoRuleMatchesIsReviewed() {
         Classification c = classify("Что-то непонятное с моими данными у вас, разберитесь.");
-        // NOT_DSR, or since round 5 the model's non-destructive guess on a quiet NOT_DSR: a person looks either way
+        // NOT_DSR, or the model's non-destructive guess on a quiet NOT_DSR: a person looks either way
         assertTrue(c.type() == RequestType.NOT_DSR || !c.type().isDestructive(), c.evidence().toString());
         assertTrue(c.review(), c.evidence().toString());
         Classification plain = classify("Спасибо, всё понятно, хорошего дня!");
@@ -547,7 +547,7 @@ class ClassifierBehaviourTest {
         assertType(want, body);
     }
 
-    // ---- round 8: the body takes back what the subject names, thinking about deletion, own data beside a relative ----
+    // ---- the body takes back what the subject names, thinking about deletion, own data beside a relative ----
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -614,7 +614,7 @@ class ClassifierBehaviourTest {
         assertTrue(c.evidence().stream().noneMatch(e -> e.startsWith("guard restore")), c.evidence().toString());
     }
 
-    // ---- round 9 ----
+    // ----
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -654,7 +654,7 @@ class ClassifierBehaviourTest {
         assertType(RequestType.ACCESS, "Why do you need my date of birth, and who gets to see it?");
     }
 
-    // ---- round 10 ----
+    // ----
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -691,7 +691,7 @@ class ClassifierBehaviourTest {
                 "I'm not deleting my account or withdrawing consent, I just want no more promotional e-mails.");
     }
 
-    // ---- round 11 ----
+    // ----
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

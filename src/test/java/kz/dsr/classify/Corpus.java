@@ -24,7 +24,7 @@ final class Corpus {
     private Corpus() {
     }
 
-    /** Rows of a TSV file in the format of shared/corpus/dev.tsv ({@code \n} for line breaks). */
+    /** Rows of a TSV file in the labelled-set format (columns id, type, lang, subject, body) ({@code \n} for line breaks). */
     static List<Labelled> tsv(String name) {
         try {
             List<String> lines = Files.readAllLines(DIR.resolve(name), StandardCharsets.UTF_8);

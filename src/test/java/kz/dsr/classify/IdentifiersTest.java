@@ -97,7 +97,7 @@ class IdentifiersTest {
         assertEquals(List.of(), ids("заказ 87011234567").orderNumbers(), "a phone after the order word");
     }
 
-    private static Rectification rectification(String body) {
+    private static Correction rectification(String body) {
         Classification c = classifier.classify("", body);
         assertEquals(RequestType.RECTIFICATION, c.type(), body + " → " + c.evidence());
         return c.identifiers().rectification();
@@ -105,41 +105,41 @@ class IdentifiersTest {
 
     @Test
     void rectificationOfAPhone() {
-        assertEquals(new Rectification("phone", "+77478889900"), rectification("Поменяйте номер на 87478889900."));
-        assertEquals(new Rectification("phone", "+77015554433"),
+        assertEquals(new Correction("phone", "+77478889900"), rectification("Поменяйте номер на 87478889900."));
+        assertEquals(new Correction("phone", "+77015554433"),
                 rectification("Please update my phone number to +7 701 555 44 33."));
-        assertEquals(new Rectification("phone", "+77478889900"),
+        assertEquals(new Correction("phone", "+77478889900"),
                 rectification("Смените номер телефона с 87011234567 на 8 747 888 99 00."));
-        assertEquals(new Rectification("phone", "+77051112233"),
+        assertEquals(new Correction("phone", "+77051112233"),
                 rectification("Профиліме жаңа телефон нөмірімді енгізіңізші: +7 705 111 22 33."));
     }
 
     @Test
     void rectificationOfAnEmail() {
-        assertEquals(new Rectification("email", "new@mail.kz"), rectification("Смените мою почту на New@mail.kz, пожалуйста."));
-        assertEquals(new Rectification("email", "new.mail@example.com"),
+        assertEquals(new Correction("email", "new@mail.kz"), rectification("Смените мою почту на New@mail.kz, пожалуйста."));
+        assertEquals(new Correction("email", "new.mail@example.com"),
                 rectification("Please change the email on my account from old@example.com to new.mail@example.com."));
     }
 
     @Test
     void rectificationOfASurnameOrName() {
-        assertEquals(new Rectification("surname", "Петрова"),
+        assertEquals(new Correction("surname", "Петрова"),
                 rectification("Прошу исправить фамилию в профиле: вместо «Иванова» — «Петрова»."));
-        assertEquals(new Rectification("surname", "Smith"), rectification("I got married, please change my last name to Smith."));
-        assertEquals(new Rectification("surname", "Сейткали"), rectification("Моя фамилия теперь Сейткали, исправьте в профиле."));
-        assertEquals(new Rectification("surname", "Сейтқали"), rectification("Профильдегі тегімді Сейтқали деп өзгертіңіз."));
-        assertEquals(new Rectification("name", "Асель"), rectification("Имя в аккаунте записано неправильно, надо Асель."));
+        assertEquals(new Correction("surname", "Smith"), rectification("I got married, please change my last name to Smith."));
+        assertEquals(new Correction("surname", "Сейткали"), rectification("Моя фамилия теперь Сейткали, исправьте в профиле."));
+        assertEquals(new Correction("surname", "Сейтқали"), rectification("Профильдегі тегімді Сейтқали деп өзгертіңіз."));
+        assertEquals(new Correction("name", "Асель"), rectification("Имя в аккаунте записано неправильно, надо Асель."));
     }
 
     @Test
     void rectificationOfABirthDate() {
-        assertEquals(new Rectification("birth_date", "1991-03-12"), rectification("Исправьте дату рождения на 12.03.1991."));
+        assertEquals(new Correction("birth_date", "1991-03-12"), rectification("Исправьте дату рождения на 12.03.1991."));
     }
 
     @Test
     void rectificationNamesTheFieldWhenNoNewValueIsStated() {
-        assertEquals(new Rectification("address", null), rectification("Обновите мой адрес проживания в профиле."));
-        assertEquals(new Rectification("surname", null), rectification("My surname is misspelled in my profile, correct it."));
+        assertEquals(new Correction("address", null), rectification("Обновите мой адрес проживания в профиле."));
+        assertEquals(new Correction("surname", null), rectification("My surname is misspelled in my profile, correct it."));
     }
 
     @Test

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * Writers: A = dev + heldout + heldout2 + heldout3 (written and tuned together), B = blind.tsv,
  * C = blind2.tsv (C1 = c001–c160, C2 = c161–c320, one writer: testing on either holds out all of C),
  * D = blind3.tsv (a writer of hard mail: one-liners, typos, Kazakh on a Russian keyboard; measured
- * blind twice, then tuned on in round 4), E = blind4.tsv (a realistic cross-section of customers;
- * measured blind once at 94.5%, then tuned on in round 5).
+ * blind twice, then tuned on), E = blind4.tsv (a realistic cross-section of customers;
+ * measured blind once at 94.5%, then tuned on).
  * For each held-out group a model is trained in memory on the other writers only, and the whole
  * classifier (config/classifier.yaml + that model) is measured on the held-out group against the
  * rules alone. Prints a table (also written to target/leave-one-writer-out.md).
@@ -83,8 +83,8 @@ class LeaveOneWriterOutBenchmark {
         destructive += row(out, "B2 (b141–b280, never tuned on)", "A + C + D + E", filter(b, id -> number(id) > 140), rulesOnly, withoutB);
         destructive += row(out, "C1 (blind2 c001–c160)", "A + B + D + E", filter(c, id -> number(id) <= 160), rulesOnly, withoutC);
         destructive += row(out, "C2 (blind2 c161–c320)", "A + B + D + E", filter(c, id -> number(id) > 160), rulesOnly, withoutC);
-        destructive += row(out, "D (blind3, tuned on in round 4)", "A + B + C + E", dd, rulesOnly, withoutD);
-        destructive += row(out, "E (blind4, tuned on in round 5)", "A + B + C + D", e, rulesOnly, withoutE);
+        destructive += row(out, "D (blind3, tuned on)", "A + B + C + E", dd, rulesOnly, withoutD);
+        destructive += row(out, "E (blind4, tuned on)", "A + B + C + D", e, rulesOnly, withoutE);
         System.out.println("\nLeave one writer out (model trained without the held-out writer):\n" + out);
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/leave-one-writer-out.md"), out, StandardCharsets.UTF_8);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Issue 3 in the pipeline: type and language on each request, support mail set aside, review asked for. */
+/** The classifier in the pipeline: type and language on each request, support mail set aside, review asked for. */
 class ClassifiedIntakeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -1,7 +1,7 @@
 package kz.dsr.classify;
 
 /**
- * The change a RECTIFICATION mail asks for.
+ * The correction a RECTIFICATION mail asks for (carried out by {@code kz.dsr.execute.Rectification}).
  *
  * @param field    which profile field: {@code phone}, {@code email}, {@code surname}, {@code name},
  *                 {@code patronymic}, {@code birth_date}, {@code address}, {@code document},
@@ -10,5 +10,5 @@ package kz.dsr.classify;
  * @param newValue the new value when the mail states it (phones in E.164, e-mails lower-cased,
  *                 dates as yyyy-MM-dd), else null
  */
-public record Rectification(String field, String newValue) {
+public record Correction(String field, String newValue) {
 }
