@@ -1,4 +1,4 @@
-package kz.dsr.request;
+package kz.dsr.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,9 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import kz.dsr.DsrPipeline;
+import kz.dsr.request.Lifecycle;
+import kz.dsr.request.RequestStatus;
+import kz.dsr.request.RequestType;
 import kz.dsr.store.EventLog;
 import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;

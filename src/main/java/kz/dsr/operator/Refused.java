@@ -1,0 +1,9 @@
+package kz.dsr.operator;
+
+/** An operator action that cannot be done as asked: nothing is changed (exit 1). */
+final class Refused extends RuntimeException {
+
+    Refused(String message) {
+        super(message);
+    }
+}
