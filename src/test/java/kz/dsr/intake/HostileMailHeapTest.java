@@ -54,9 +54,9 @@ class HostileMailHeapTest {
                 HostileMailProbe.class.getName()));
         command.addAll(SHAPES);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!child.waitFor(60, TimeUnit.SECONDS)) {
+        if (!child.waitFor(180, TimeUnit.SECONDS)) {
             child.destroyForcibly();
-            throw new AssertionError("the hostile-mail child JVM did not finish in 60 seconds; see " + log);
+            throw new AssertionError("the hostile-mail child JVM did not finish in 180 seconds; see " + log);
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, child.exitValue(), "the hostile-mail child JVM (-Xmx" + CHILD_HEAP + ") failed:\n" + output);
