@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -21,8 +22,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The samples are what executor tests and the demo build on: they must load, hold exactly the
- * fixtures the javadoc of {@link SampleDatabase} promises, be reproducible, and be realistic in the
- * ways the executor relies on (valid IINs, E.164 phones, data older than retention).
+ * fixtures that {@code demo/samples/<sample>/fixtures.sql} documents, be reproducible, be realistic
+ * in the ways the executor relies on (valid IINs, E.164 phones, data older than retention), and
+ * refuse a reference file with a mistake in it rather than draw from the wrong list.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SampleDatabaseTest {
@@ -56,7 +58,7 @@ class SampleDatabaseTest {
     }
 
     @Test
-    void injiFixturesHoldWhatTheJavadocSays() {
+    void injiFixturesHoldWhatFixturesSqlSays() {
         Map<String, Object> asel = inji.queryForMap("select * from users where id = 1");
         assertEquals("+77011234567", asel.get("phone"));
         assertEquals("Асель", asel.get("display_name"));
@@ -88,7 +90,7 @@ class SampleDatabaseTest {
     }
 
     @Test
-    void inserviceFixturesHoldWhatTheJavadocSays() {
+    void inserviceFixturesHoldWhatFixturesSqlSays() {
         Map<String, Object> aigerim = inservice.queryForMap("select * from users where id = 1");
         assertEquals("aigerim.nurlanova@example.kz", aigerim.get("email"));
         assertEquals("Айгерим Нурланова", aigerim.get("full_name"));
@@ -97,7 +99,7 @@ class SampleDatabaseTest {
         assertEquals("123 ABC 02 Toyota Camry", inservice.queryForObject(
                 "select plate || ' ' || make || ' ' || model from vehicles where user_id = 1", String.class));
         String iin = inservice.queryForObject("select iin from id_documents where user_id = 1", String.class);
-        assertEquals("920314412346", iin); // documented in SampleDatabase's javadoc
+        assertEquals("920314412346", iin); // documented in inservice/fixtures.sql
         assertTrue(validIin(iin), iin);
         assertEquals(1, count(inservice, "select count(*) from driver_licences where user_id = 1"));
         assertEquals(2, count(inservice, "select count(*) from service_bookings where user_id = 1"));
@@ -141,7 +143,7 @@ class SampleDatabaseTest {
     void keysAndIndexesAreThoseOfSchemaSql() throws Exception {
         for (Sample sample : Sample.values()) {
             JdbcTemplate declared = newDatabase(sample);
-            try (InputStream sql = getClass().getClassLoader().getResourceAsStream("samples/" + sample.id() + "/schema.sql")) {
+            try (InputStream sql = getClass().getClassLoader().getResourceAsStream("demo/samples/" + sample.id() + "/schema.sql")) {
                 declared.execute(new String(sql.readAllBytes(), StandardCharsets.UTF_8));
             }
             List<String> expected = keysAndIndexes(declared);
@@ -222,6 +224,74 @@ class SampleDatabaseTest {
         JdbcTemplate target = db;
         assertThrows(IllegalArgumentException.class,
                 () -> SampleDatabase.addHeavySubject(target.getDataSource(), Sample.INSERVICE, 999_999, 1));
+    }
+
+    /** Reference files are edited by hand: a value is the text as written, whatever YAML would make of it. */
+    @Test
+    void referenceValuesAreTheTextAsWritten() {
+        ReferenceFile f = ReferenceFile.parse("test.yaml", """
+                labels: [Дом, ~, " к2"]
+                cities:
+                  - {name: Уральск, plate_region: 07, area_code: 7112, lat: 51.2333, lon: 51.3667, streets: [ул. Евразия]}
+                """);
+        assertEquals(Arrays.asList("Дом", null, " к2"), f.strings("labels"));
+        List<List<Object>> cities = f.records("cities", c -> List.of(c.string("name"), c.string("plate_region"),
+                c.string("area_code"), c.number("lat"), c.number("lon"), c.strings("streets")));
+        assertEquals(List.of(List.of("Уральск", "07", "7112", 51.2333, 51.3667, List.of("ул. Евразия"))), cities);
+        f.done();
+    }
+
+    @Test
+    void aMisspeltOrMissingListIsRefusedWithTheFileAndLine() {
+        ReferenceFile misspelt = ReferenceFile.parse("demo/samples/inservice/reference.yaml", """
+                colours: [белый]
+                colors: [чёрный]
+                """);
+        misspelt.strings("colours");
+        assertEquals("demo/samples/inservice/reference.yaml, line 2: unknown key 'colors'",
+                assertThrows(IllegalStateException.class, misspelt::done).getMessage());
+
+        ReferenceFile missing = ReferenceFile.parse("demo/samples/inservice/reference.yaml", "colors: [чёрный]\n");
+        assertEquals("demo/samples/inservice/reference.yaml: missing key 'colours'",
+                assertThrows(IllegalStateException.class, () -> missing.strings("colours")).getMessage());
+    }
+
+    @Test
+    void anEmptyListOrAWrongValueIsRefusedWithTheFileAndLine() {
+        ReferenceFile empty = ReferenceFile.parse("names.yaml", "kazakh_male: []\n");
+        assertEquals("names.yaml, line 1: kazakh_male must be a non-empty list",
+                assertThrows(IllegalStateException.class, () -> empty.strings("kazakh_male")).getMessage());
+
+        ReferenceFile city = ReferenceFile.parse("cities.yaml", """
+                cities:
+                  - name: Уральск
+                    lat: north
+                """);
+        assertEquals("cities.yaml, line 3: lat must be a number, not 'north'", assertThrows(IllegalStateException.class,
+                () -> city.records("cities", c -> c.number("lat"))).getMessage());
+
+        ReferenceFile model = ReferenceFile.parse("inservice/reference.yaml", """
+                models:
+                  - {make: Kia, model: Rio, since: 2012, wmi: Z94, colour: red}
+                """);
+        assertEquals("inservice/reference.yaml, line 2: unknown key 'colour'", assertThrows(IllegalStateException.class,
+                () -> model.records("models", m -> m.string("make") + m.string("model") + m.integer("since")
+                        + m.string("wmi"))).getMessage());
+
+        ReferenceFile menu = ReferenceFile.parse("inji/reference.yaml", "products:\n  Плов: 2500 тг\n");
+        assertEquals("inji/reference.yaml, line 2: expected a whole number, not '2500 тг'",
+                assertThrows(IllegalStateException.class, () -> menu.amounts("products")).getMessage());
+
+        // "b" runs on into line 3 as one value, and its ":" is where the mapping breaks.
+        assertEquals("broken.yaml, line 3: could not find expected ':'", assertThrows(IllegalStateException.class,
+                () -> ReferenceFile.parse("broken.yaml", "a: [x]\nb\nc: [y]\n")).getMessage());
+    }
+
+    @Test
+    void aSampleNamesOnlyCitiesOfTheSharedList() {
+        assertEquals("demo/samples/inji/reference.yaml, home_city: no city 'Алма-Ата' in demo/samples/reference/cities.yaml",
+                assertThrows(IllegalStateException.class, () -> Kazakhstan.load()
+                        .city("Алма-Ата", "demo/samples/inji/reference.yaml, home_city")).getMessage());
     }
 
     private static List<Integer> injiRowsOf(JdbcTemplate db, long user) {
