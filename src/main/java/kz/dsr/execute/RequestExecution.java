@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.OutgoingMail;
 import kz.dsr.notify.Replies;
@@ -15,6 +16,7 @@ import kz.dsr.processors.ProcessorTasks;
 import kz.dsr.processors.SubjectIdentities;
 import kz.dsr.datamap.DataMap;
 import kz.dsr.request.Lifecycle;
+import kz.dsr.request.LogReference;
 import kz.dsr.subject.SubjectFinder;
 import kz.dsr.request.RequestStatus;
 import kz.dsr.store.ErrorText;
@@ -77,6 +79,13 @@ public final class RequestExecution {
     /** Runs the executor of the request's type against the application database. */
     public Outcome execute(long requestId) throws java.io.IOException {
         Request r = requests.byId(requestId).orElseThrow(() -> new IllegalArgumentException("no request " + requestId));
+        try (LogReference ignored = LogReference.of(r.reference())) {
+            return carryOut(r);
+        }
+    }
+
+    private Outcome carryOut(Request r) throws java.io.IOException {
+        long requestId = r.id();
         if (r.status() != RequestStatus.EXECUTING) {
             throw new IllegalStateException("request " + r.reference() + " is " + r.status() + ", not EXECUTING:"
                     + " only a verified request is carried out");
@@ -114,6 +123,12 @@ public final class RequestExecution {
     /** Records the outcome: status, one event with the counts (never values), the on-hold reply. */
     public void record(Outcome outcome) {
         Request r = requests.byId(outcome.requestId()).orElseThrow();
+        try (LogReference ignored = LogReference.of(r.reference())) {
+            recordOutcome(r, outcome);
+        }
+    }
+
+    private void recordOutcome(Request r, Outcome outcome) {
         Execution e = outcome.execution();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("result", e.result().name());
@@ -249,10 +264,13 @@ public final class RequestExecution {
     public void failed(long requestId, Throwable error) {
         String reason = ErrorText.forLog(ErrorText.full(error));
         events.append(requestId, "EXECUTION_FAILED", ACTOR, Map.of("error", reason));
-        requests.byId(requestId).filter(r -> r.status() == RequestStatus.EXECUTING).ifPresent(r ->
+        Optional<Request> request = requests.byId(requestId);
+        request.filter(r -> r.status() == RequestStatus.EXECUTING).ifPresent(r ->
                 lifecycle.move(requestId, RequestStatus.EXECUTING, RequestStatus.FAILED, reason, ACTOR));
-        LOG.error("Request id {} could not be executed or its outcome recorded: {}. Every executor is safe to run"
-                + " again: fix the cause and re-run the request.", requestId, reason);
+        try (LogReference ignored = LogReference.of(request.map(Request::reference).orElse(null))) {
+            LOG.error("Request id {} could not be executed or its outcome recorded: {}. Every executor is safe to"
+                    + " run again: fix the cause and re-run the request.", requestId, reason);
+        }
     }
 
     private static String language(Request r) {

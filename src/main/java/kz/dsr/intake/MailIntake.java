@@ -16,6 +16,7 @@ import kz.dsr.classify.Classifier;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.OutgoingMail;
 import kz.dsr.request.Deadlines;
+import kz.dsr.request.LogReference;
 import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.EventLog;
@@ -24,6 +25,8 @@ import kz.dsr.store.InboundStore.Disposition;
 import kz.dsr.store.Outbox;
 import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -33,6 +36,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * transaction, so the request, its events, its acknowledgement and the mail's record commit together.
  */
 public final class MailIntake {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kz.dsr.intake");
 
     /** What became of a mail; {@code reference} is null for noise, support mail and duplicates. */
     public record Result(Disposition disposition, boolean duplicate, String reference, String noiseKind) {
@@ -111,7 +116,9 @@ public final class MailIntake {
                     Map.of("fromRequester", mail.fromAddress() != null
                             && mail.fromAddress().equals(request.requesterEmail()))));
             inbound.settle(inboundId, Disposition.THREAD_REPLY, null, request.id());
-            threadReplies.onReply(request, mail);
+            try (LogReference ignored = LogReference.of(request.reference())) {
+                threadReplies.onReply(request, mail);
+            }
             return new Result(Disposition.THREAD_REPLY, false, request.reference(), null);
         }
         if (mail.fromAddress() != null
@@ -139,6 +146,16 @@ public final class MailIntake {
             return new Result(Disposition.FOR_SUPPORT, false, null, null);
         }
         return openRequest(inboundId, mail, classification, now);
+    }
+
+    /**
+     * The intake's line about a recorded mail (what became of it, never who sent it), with its request's
+     * reference as the log field when it has one.
+     */
+    public void logRecorded(Result result) {
+        try (LogReference ignored = LogReference.of(result.reference())) {
+            LOG.info("Mail recorded: {}", result);
+        }
     }
 
     private Result openRequest(long inboundId, ParsedMail mail, Classification classification, Instant now) {

@@ -2,6 +2,7 @@ package kz.dsr.processors;
 
 import java.time.Duration;
 import java.util.Optional;
+import kz.dsr.request.LogReference;
 import kz.dsr.store.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,12 @@ public final class ProcessorDelivery {
 
     /** Delivers the message; on a failure throws what {@link #failed} does next (the relay marks it sent). */
     public void deliver(Outbox.Item item) throws DeliveryFailure {
+        try (LogReference ignored = LogReference.of(item.mail().reference())) {
+            call(item);
+        }
+    }
+
+    private void call(Outbox.Item item) throws DeliveryFailure {
         String processor = item.mail().recipient();
         Optional<Duration> wait = breakers.waitBeforeCalling(processor);
         if (wait.isPresent()) {
@@ -51,6 +58,12 @@ public final class ProcessorDelivery {
 
     /** The relay's catch for a message to a processor. */
     public void failed(Outbox.Item item, Throwable error) {
+        try (LogReference ignored = LogReference.of(item.mail().reference())) {
+            settle(item, error);
+        }
+    }
+
+    private void settle(Outbox.Item item, Throwable error) {
         DeliveryFailure failure = find(error);
         if (failure == null || failure.next() == DeliveryFailure.Next.RETRY) {
             // A retryable answer, or something unforeseen (the store?): tried again with backoff.

@@ -17,6 +17,7 @@ import kz.dsr.intake.ThreadReplies;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.OutgoingMail;
 import kz.dsr.request.Lifecycle;
+import kz.dsr.request.LogReference;
 import kz.dsr.request.RequestStatus;
 import kz.dsr.store.EventLog;
 import kz.dsr.store.Outbox;
@@ -311,9 +312,11 @@ public final class ProcessorTasks implements ThreadReplies {
             return;
         }
         String processor = item.eventKey().substring(item.eventKey().lastIndexOf(':') + 1);
-        jdbc.query("select subject_request_id from processor_task where request_id = ? and processor = ?",
-                (rs, n) -> rs.getObject(1, UUID.class), item.requestId(), processor)
-                .forEach(id -> report(processor, id, TaskStatus.SENT, "mail", Map.of()));
+        try (LogReference ignored = LogReference.of(item.mail().reference())) {
+            jdbc.query("select subject_request_id from processor_task where request_id = ? and processor = ?",
+                    (rs, n) -> rs.getObject(1, UUID.class), item.requestId(), processor)
+                    .forEach(id -> report(processor, id, TaskStatus.SENT, "mail", Map.of()));
+        }
     }
 
     /** The processor's API refused the request for good: no retry, the operator is told with its answer. */

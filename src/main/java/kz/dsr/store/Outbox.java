@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import kz.dsr.notify.OutgoingMail;
+import kz.dsr.request.LogReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -151,6 +152,12 @@ public final class Outbox {
      * attempt: the message is marked FAILED and a dead letter tells the operator. Returns whether it gave up.
      */
     public boolean attemptFailed(Item item, Throwable error) {
+        try (LogReference ignored = LogReference.of(item.mail().reference())) {
+            return retryOrGiveUp(item, error);
+        }
+    }
+
+    private boolean retryOrGiveUp(Item item, Throwable error) {
         String reason = errorText(item, error);
         if (item.attempt() >= retry.maxAttempts()) {
             fail(item, reason);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import kz.dsr.request.Lifecycle;
+import kz.dsr.request.LogReference;
 import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.ErrorText;
@@ -70,6 +71,13 @@ public final class RequestFlow {
      */
     public Long advance(long requestId) {
         Request r = requests.byId(requestId).orElseThrow();
+        try (LogReference ignored = LogReference.of(r.reference())) {
+            return step(r);
+        }
+    }
+
+    private Long step(Request r) {
+        long requestId = r.id();
         switch (r.status()) {
             case CLASSIFIED -> {
                 if (r.type() == RequestType.NOT_DSR || r.type() == RequestType.UNKNOWN) {
