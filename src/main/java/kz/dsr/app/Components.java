@@ -22,6 +22,12 @@ import kz.dsr.execute.AppDatabase;
 import kz.dsr.execute.DataActions;
 import kz.dsr.execute.KeyedHash;
 import kz.dsr.execute.RequestExecution;
+import kz.dsr.health.CircuitsCheck;
+import kz.dsr.health.DataMapCheck;
+import kz.dsr.health.DatabaseCheck;
+import kz.dsr.health.HealthChecks;
+import kz.dsr.health.MailboxCheck;
+import kz.dsr.health.SmtpCheck;
 import kz.dsr.intake.MailIntake;
 import kz.dsr.intake.MailLimits;
 import kz.dsr.intake.MailParser;
@@ -402,11 +408,15 @@ public final class Components implements AutoCloseable {
         return once("processorPolls", () -> new ProcessorPolls(processorTasks(), transaction(), processorClient()));
     }
 
+    /** One circuit breaker per processor (the relay's calls go through them; the health check reads them). */
+    public CircuitBreakers circuitBreakers() {
+        return once("circuitBreakers", () -> new CircuitBreakers(settings.integerAtLeast("dsr.processors.breaker.failures", 1),
+                Duration.ofSeconds(settings.integerAtLeast("dsr.processors.breaker.open-seconds", 1)), clock));
+    }
+
     /** The relay's calls to processors' APIs, each processor behind its own circuit breaker. */
     public ProcessorDelivery processorDelivery() {
-        return once("processorDelivery", () -> new ProcessorDelivery(processorClient(),
-                new CircuitBreakers(settings.integerAtLeast("dsr.processors.breaker.failures", 1),
-                        Duration.ofSeconds(settings.integerAtLeast("dsr.processors.breaker.open-seconds", 1)), clock),
+        return once("processorDelivery", () -> new ProcessorDelivery(processorClient(), circuitBreakers(),
                 outbox(), processorTasks()));
     }
 
@@ -435,6 +445,35 @@ public final class Components implements AutoCloseable {
                         settings.integerAtLeast("dsr.deadline.remind-percent-gone", 1) / 100.0,
                         settings.integerAtLeast("dsr.deadline.remind-days-left", 0)),
                 calendar()::workingDaysBetween));
+    }
+
+    // ---- health ------------------------------------------------------------------------------
+
+    /**
+     * The readiness checks of what the pipeline works with (served on the management port): the two
+     * databases, the mail servers, the data map against the live schema, the processors' circuits.
+     */
+    public HealthChecks healthChecks() {
+        return once("healthChecks", () -> {
+            Duration timeout = Duration.ofMillis(settings.integerAtLeast("dsr.health.timeout-ms", 100));
+            return opened(new HealthChecks(List.of(
+                    new DatabaseCheck("store", "the store database", storeDataSource(), settings.string("dsr.store.url"),
+                            settings.string("dsr.store.username"), settings.string("dsr.store.password"),
+                            "dsr.store.url, dsr.store.username and DSR_STORE_PASSWORD", timeout, clock),
+                    new DatabaseCheck("app-db", "the application database", appDataSource(),
+                            settings.string("dsr.app-db.url"), settings.string("dsr.app-db.username"),
+                            settings.string("dsr.app-db.password"),
+                            "dsr.app-db.url, dsr.app-db.username and DSR_APP_DB_PASSWORD", timeout, clock),
+                    new MailboxCheck("intake-mailbox", settings.string("dsr.mail.imap.protocol"),
+                            settings.string("dsr.mail.imap.host"), settings.integerAtLeast("dsr.mail.imap.port", 1),
+                            settings.string("dsr.mail.imap.username"), settings.string("dsr.mail.folder.inbox")),
+                    new SmtpCheck(settings.string("dsr.mail.smtp.protocol"), settings.string("dsr.mail.smtp.host"),
+                            settings.integerAtLeast("dsr.mail.smtp.port", 1), timeout,
+                            Duration.ofSeconds(settings.integerAtLeast("dsr.health.smtp-check-seconds", 0)), clock),
+                    new DataMapCheck(dataMap(), settings.string("dsr.datamap.file"), appDataSource(),
+                            Duration.ofMinutes(settings.integerAtLeast("dsr.health.datamap-check-minutes", 1)), clock),
+                    new CircuitsCheck(processors(), circuitBreakers()))));
+        });
     }
 
     @Override

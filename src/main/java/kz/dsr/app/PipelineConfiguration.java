@@ -106,5 +106,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("timerRuns", parts.timerRuns());
         registry.bind("retentionJob", parts.retentionJob());
         registry.bind("deadlineWatch", parts.deadlineWatch());
+        // Readiness checks of what the pipeline works with, beside Camel's own (management port, /observe/health).
+        parts.healthChecks().bindTo(context);
     }
 }

@@ -168,6 +168,8 @@ public final class EmbeddedServices implements AutoCloseable {
         // The callback endpoint's HTTP server on a free port: tests run pipelines side by side, and the
         // demo must not need 8080 to be free.
         p.put("camel.server.port", String.valueOf(freePortOrFail()));
+        // The management server (health checks) likewise: its own free port, never 9876 or 8080.
+        p.put("camel.management.port", String.valueOf(freePortOrFail()));
         return p;
     }
 
@@ -175,7 +177,7 @@ public final class EmbeddedServices implements AutoCloseable {
         try {
             return freePort();
         } catch (IOException e) {
-            throw new UncheckedIOException("No free local port for the HTTP server: " + e.getMessage(), e);
+            throw new UncheckedIOException("No free local port for an HTTP server: " + e.getMessage(), e);
         }
     }
 

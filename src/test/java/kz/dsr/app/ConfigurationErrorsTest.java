@@ -128,6 +128,14 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aTimerScheduleThatIsNotACronStopsTheStartInsteadOfBeingRetriedForEver() throws Exception {
+        // Routes are started under supervision (retried with backoff); a mistake in the configuration
+        // must still stop the start with its message, not leave a timer silently never running.
+        String messages = startupErrorWith(Map.of("dsr.timers.retention.cron", "0 30 3 * *"));
+        assertTrue(messages.contains("CronExpression '0 30 3 * *' is invalid"), messages);
+    }
+
+    @Test
     void aMissingHashSecretSaysWhichVariableToSet() throws Exception {
         String messages = startupErrorWith(Map.of("dsr.datamap.hash-secret", "short"));
         assertTrue(messages.contains("DSR_DATAMAP_HASH_SECRET"), messages);

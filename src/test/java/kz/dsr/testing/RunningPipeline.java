@@ -132,6 +132,61 @@ public final class RunningPipeline implements AutoCloseable {
         return Integer.parseInt(settings.get("camel.server.port"));
     }
 
+    /** Port of the pipeline's management server (GET /observe/health/live, /ready), free and its own. */
+    public int managementPort() {
+        return Integer.parseInt(settings.get("camel.management.port"));
+    }
+
+    /** GET of a path on the management server, as a probe or an operator's curl would ask it. */
+    public Health health(String path) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + managementPort() + path)).timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Health(response.statusCode(), response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer of the health endpoint: the HTTP status and the JSON body, read by check name. */
+    public record Health(int status, String body) {
+
+        public com.fasterxml.jackson.databind.JsonNode json() {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        /** The named check of the answer, or null when the answer does not list it. */
+        public com.fasterxml.jackson.databind.JsonNode check(String name) {
+            for (com.fasterxml.jackson.databind.JsonNode c : json().path("checks")) {
+                if (name.equals(c.path("name").asText())) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        /** The state of the named check (UP, DOWN, UNKNOWN), or "absent". */
+        public String state(String name) {
+            com.fasterxml.jackson.databind.JsonNode c = check(name);
+            return c == null ? "absent" : c.path("status").asText();
+        }
+
+        /** The message of the named check, or "" when it has none. */
+        public String message(String name) {
+            com.fasterxml.jackson.databind.JsonNode c = check(name);
+            return c == null ? "" : c.path("message").asText();
+        }
+    }
+
     public CamelContext context() {
         return main.getCamelContext();
     }
