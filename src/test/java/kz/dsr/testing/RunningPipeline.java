@@ -53,6 +53,8 @@ public final class RunningPipeline implements AutoCloseable {
         // The lifecycle (matching, codes, execution) moves requests on only in the tests about it, which
         // set dsr.flow.poll-ms; intake tests count the mails intake alone sends.
         settings.put("dsr.flow.poll-ms", "3600000");
+        // The management server (/observe/metrics) on a free port of its own: tests run pipelines side by side.
+        settings.put("camel.management.port", String.valueOf(freePort()));
         settings.putAll(extra);
         store = servers.storeJdbc(url);
         // Tables exist before the pipeline starts, so a test can count (or alter them) at any time.
@@ -130,6 +132,24 @@ public final class RunningPipeline implements AutoCloseable {
     /** Port of the pipeline's HTTP server (POST /opendsr/callback), free and its own. */
     public int httpPort() {
         return Integer.parseInt(settings.get("camel.server.port"));
+    }
+
+    /** Port of the pipeline's management server (GET /observe/metrics). */
+    public int managementPort() {
+        return Integer.parseInt(settings.get("camel.management.port"));
+    }
+
+    /** One scrape of the pipeline's /observe/metrics, as Prometheus takes it. */
+    public Scrape scrapeMetrics() {
+        return Scrape.of("http://127.0.0.1:" + managementPort() + "/observe/metrics");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port for the management server", e);
+        }
     }
 
     public CamelContext context() {
