@@ -1,6 +1,7 @@
 package kz.dsr.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +36,11 @@ import kz.dsr.intake.MailParser;
 import kz.dsr.intake.MailboxAdapter;
 import kz.dsr.intake.NoiseDetector;
 import kz.dsr.intake.ThreadReplies;
+import kz.dsr.metrics.ClosedRequests;
+import kz.dsr.metrics.DsrMetrics;
+import kz.dsr.metrics.EventCounters;
+import kz.dsr.metrics.RetentionCounters;
+import kz.dsr.metrics.StoreFigures;
 import kz.dsr.notify.MailComposer;
 import kz.dsr.notify.Replies;
 import kz.dsr.notify.SmsGateway;
@@ -94,6 +101,8 @@ public final class Components implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Object> made = new HashMap<>();
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    /** Where counters and gauges go; null (operator commands, metrics turned off): nothing is counted. */
+    private MeterRegistry meters;
 
     public Components(Settings settings, Clock clock) {
         this.settings = settings;
@@ -124,6 +133,18 @@ public final class Components implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * Counts what the parts do into this registry (the one Camel serves on /observe/metrics). Given before
+     * any part is made, so every part that counts is made counting.
+     */
+    public synchronized void recordMetricsIn(MeterRegistry registry) {
+        if (!made.isEmpty()) {
+            throw new IllegalStateException("the metrics registry is given before any part is made, not after "
+                    + made.keySet());
+        }
+        meters = registry;
     }
 
     public Clock clock() {
@@ -174,8 +195,10 @@ public final class Components implements AutoCloseable {
                 Duration.ofSeconds(settings.integerAtLeast("dsr.outbox.lease-seconds", 1)))));
     }
 
+    /** The requests' timelines; with metrics on, what is written there is also counted (received, verified, ...). */
     public EventLog events() {
-        return once("events", () -> new EventLog(store()));
+        return once("events", () -> meters == null ? new EventLog(store())
+                : new EventLog(store(), new EventCounters(meters)));
     }
 
     public RequestStore requests() {
@@ -429,7 +452,8 @@ public final class Components implements AutoCloseable {
     public RetentionJob retentionJob() {
         return once("retentionJob", () -> {
             int batch = settings.integerAtLeast("dsr.retention.batch-size", 100);
-            RetentionRuns runs = new RetentionRuns(store(), clock);
+            RetentionRuns runs = meters == null ? new RetentionRuns(store(), clock)
+                    : new RetentionRuns(store(), clock, new RetentionCounters(meters, retentionRules()));
             return new RetentionJob(new Retention(dataMap(), appDatabase(), hash(), runs, batch),
                     new StorePurge(store(), runs, Path.of(settings.string("dsr.export.dir")), batch,
                             new StorePurge.Periods(settings.integerAtLeast("dsr.retention.exports-days", 1),
@@ -473,6 +497,39 @@ public final class Components implements AutoCloseable {
                     new DataMapCheck(dataMap(), settings.string("dsr.datamap.file"), appDataSource(),
                             Duration.ofMinutes(settings.integerAtLeast("dsr.health.datamap-check-minutes", 1)), clock),
                     new CircuitsCheck(processors(), circuitBreakers()))));
+        });
+    }
+
+    /** Every retention rule's name (the data map's, then the store's own) and its action: delete or anonymise. */
+    public Map<String, String> retentionRules() {
+        return once("retentionRules", () -> {
+            Map<String, String> rules = new LinkedHashMap<>();
+            loadedDataMap().retention().forEach(r -> rules.put(r.name(),
+                    r.action() == kz.dsr.datamap.DataMap.TableErasure.DELETE ? "delete" : "anonymise"));
+            StorePurge.RULES.forEach(r -> rules.put(r, "delete"));
+            return rules;
+        });
+    }
+
+    // ---- metrics -------------------------------------------------------------------------------
+
+    /** The pipeline's gauges in the registry given to {@link #recordMetricsIn}. */
+    public DsrMetrics metrics() {
+        return once("metrics", () -> {
+            if (meters == null) {
+                throw new IllegalStateException("no metrics registry: camel.metrics.enabled is false");
+            }
+            kz.dsr.metrics.MailboxCheck mailbox = new kz.dsr.metrics.MailboxCheck(settings.string("dsr.mail.imap.protocol"),
+                    settings.string("dsr.mail.imap.host"), settings.integerAtLeast("dsr.mail.imap.port", 1),
+                    settings.string("dsr.mail.imap.username"), settings.string("dsr.mail.imap.password"),
+                    settings.string("dsr.mail.folder.inbox"));
+            List<String> rules = List.copyOf(retentionRules().keySet());
+            return opened(new DsrMetrics(meters,
+                    new DsrMetrics.Sources(new StoreFigures(store(), DsrMetrics.TIMER_JOBS, rules),
+                            new ClosedRequests(store()), mailbox, circuitBreakers()),
+                    new DsrMetrics.Names(processors().all().stream().map(p -> p.name()).toList(), rules), clock,
+                    calendar(), Duration.ofSeconds(settings.integerAtLeast("dsr.metrics.cache-seconds", 1)),
+                    Duration.ofSeconds(settings.integerAtLeast("dsr.metrics.closed-requests-refresh-seconds", 1))));
         });
     }
 

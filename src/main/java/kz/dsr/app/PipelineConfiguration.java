@@ -1,5 +1,8 @@
 package kz.dsr.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -7,6 +10,7 @@ import kz.dsr.timers.ClusteredQuartz;
 import kz.dsr.timers.WorkingCalendar;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
@@ -41,6 +45,11 @@ public final class PipelineConfiguration implements CamelConfiguration {
         Clock clock = java.util.Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class))
                 .orElse(Clock.systemUTC());
         Components parts = new Components(settings, clock);
+        // Metrics before any part is made: the parts that count (intake, verification, retention) are made counting.
+        boolean metrics = Boolean.parseBoolean(settings.optional("camel.metrics.enabled").orElse("false"));
+        if (metrics) {
+            parts.recordMetricsIn(meterRegistry(registry));
+        }
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -108,5 +117,22 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("deadlineWatch", parts.deadlineWatch());
         // Readiness checks of what the pipeline works with, beside Camel's own (management port, /observe/health).
         parts.healthChecks().bindTo(context);
+        if (metrics) {
+            parts.metrics();
+        }
+    }
+
+    /**
+     * The registry Camel's metrics service serves on /observe/metrics: the one it made already, or one
+     * made here under the name it looks for, so that it serves this one (ours and Camel's in one scrape).
+     */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry found = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (found != null) {
+            return found;
+        }
+        PrometheusMeterRegistry made = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, made);
+        return made;
     }
 }

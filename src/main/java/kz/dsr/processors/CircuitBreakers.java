@@ -92,6 +92,25 @@ public final class CircuitBreakers {
         }
     }
 
+    /** Where a circuit stands; the metric of a processor's circuit is its ordinal (0, 1, 2). */
+    public enum State {
+        /** Calls go. */
+        CLOSED,
+        /** Calls wait until the open period is over. */
+        OPEN,
+        /** The open period is over: one trial call goes (or is under way), the others wait for its outcome. */
+        HALF_OPEN
+    }
+
+    /** Where the processor's circuit stands now. */
+    public synchronized State state(String processor) {
+        Circuit c = circuits.get(processor);
+        if (c == null || c.openUntil == null) {
+            return State.CLOSED;
+        }
+        return clock.instant().isBefore(c.openUntil) ? State.OPEN : State.HALF_OPEN;
+    }
+
     /** Whether the processor's circuit is open now (for tests and status pages). */
     public synchronized boolean isOpen(String processor) {
         Circuit c = circuits.get(processor);

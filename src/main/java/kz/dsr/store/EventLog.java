@@ -3,6 +3,7 @@ package kz.dsr.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -16,9 +17,19 @@ public final class EventLog {
     }
 
     private final JdbcTemplate jdbc;
+    private final Consumer<List<New>> appended;
 
     public EventLog(JdbcTemplate jdbc) {
+        this(jdbc, entries -> { });
+    }
+
+    /**
+     * @param appended told of each batch of events once it is written (in the caller's transaction, if
+     *                 any: a listener that counts must wait for the commit)
+     */
+    public EventLog(JdbcTemplate jdbc, Consumer<List<New>> appended) {
         this.jdbc = jdbc;
+        this.appended = appended;
     }
 
     /** An event to append. */
@@ -38,6 +49,7 @@ public final class EventLog {
                     ps.setString(3, e.actor());
                     ps.setString(4, Json.write(e.details()));
                 });
+        appended.accept(entries);
     }
 
     public List<Event> timeline(long requestId) {

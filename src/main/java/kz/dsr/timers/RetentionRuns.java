@@ -3,6 +3,7 @@ package kz.dsr.timers;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Consumer;
 import kz.dsr.store.ErrorText;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -35,10 +36,17 @@ public final class RetentionRuns {
 
     private final JdbcTemplate store;
     private final Clock clock;
+    private final Consumer<RuleRun> finished;
 
     public RetentionRuns(JdbcTemplate store, Clock clock) {
+        this(store, clock, run -> { });
+    }
+
+    /** @param finished told of each rule's run once it is recorded (what it did, or the error that stopped it) */
+    public RetentionRuns(JdbcTemplate store, Clock clock, Consumer<RuleRun> finished) {
         this.store = store;
         this.clock = clock;
+        this.finished = finished;
     }
 
     public Clock clock() {
@@ -71,7 +79,9 @@ public final class RetentionRuns {
         String column = action.equals("anonymise") ? "rows_anonymised" : "rows_deleted";
         store.update("update retention_run set finished_at = ?, " + column + " = ?, batches = ?, longest_batch_ms = ?,"
                 + " error = ? where id = ?", Timestamp.from(clock.instant()), rows, batches, longest, error, id);
-        return new RuleRun(rule, action, cutoff, rows, batches, longest, error);
+        RuleRun run = new RuleRun(rule, action, cutoff, rows, batches, longest, error);
+        finished.accept(run);
+        return run;
     }
 
     private long start(String rule, String target, String action, Instant cutoff) {

@@ -39,6 +39,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class StorePurge {
 
+    /** The names its rules are recorded under in {@code retention_run}, in the order they run. */
+    public static final String RAW_MAIL = "store.raw-mail";
+    public static final String VERIFICATION_CODES = "store.verification-codes";
+    public static final String DEAD_LETTERS = "store.dead-letters";
+    public static final String OUTBOX = "store.outbox";
+    public static final String EXPORTS = "store.exports";
+    public static final List<String> RULES = List.of(RAW_MAIL, VERIFICATION_CODES, DEAD_LETTERS, OUTBOX, EXPORTS);
+
     private static final Pattern REFERENCE = Pattern.compile("DSR-\\d{4}-\\d{6}");
 
     /** How long each kind of the pipeline's own data is kept, in days. */
@@ -69,23 +77,23 @@ public final class StorePurge {
 
     public RuleRun rawMail() {
         Instant now = runs.clock().instant();
-        return deleteRule("store.raw-mail", now, "inbound_raw", "keep_until < ?", now);
+        return deleteRule(RAW_MAIL, now, "inbound_raw", "keep_until < ?", now);
     }
 
     public RuleRun verificationCodes() {
         Instant cutoff = daysAgo(periods.codesDays());
-        return deleteRule("store.verification-codes", cutoff, "verification_code", "(used_at < ? or expires_at < ?)",
+        return deleteRule(VERIFICATION_CODES, cutoff, "verification_code", "(used_at < ? or expires_at < ?)",
                 cutoff, cutoff);
     }
 
     public RuleRun deadLetters() {
         Instant cutoff = daysAgo(periods.deadLettersDays());
-        return deleteRule("store.dead-letters", cutoff, "dead_letter", "created_at < ?", cutoff);
+        return deleteRule(DEAD_LETTERS, cutoff, "dead_letter", "created_at < ?", cutoff);
     }
 
     public RuleRun outbox() {
         Instant cutoff = daysAgo(periods.outboxDays());
-        return deleteRule("store.outbox", cutoff, "outbox", "status in ('SENT', 'FAILED') and created_at < ?"
+        return deleteRule(OUTBOX, cutoff, "outbox", "status in ('SENT', 'FAILED') and created_at < ?"
                 + " and (request_id is null or request_id in (select r.id from request r where r.status in "
                 + RequestStatus.closedSqlList() + " and r.updated_at < ?))", cutoff, cutoff);
     }
@@ -95,7 +103,7 @@ public final class StorePurge {
         Instant cutoff = daysAgo(periods.exportsDays());
         List<String> names = exportDirectories();
         int[] at = {0};
-        return runs.run("store.exports", "store", "delete", cutoff, batchSize, limit -> {
+        return runs.run(EXPORTS, "store", "delete", cutoff, batchSize, limit -> {
             List<String> chunk = names.subList(at[0], Math.min(names.size(), at[0] + limit));
             at[0] += chunk.size();
             long deleted = 0;

@@ -187,6 +187,11 @@ public final class RunningPipeline implements AutoCloseable {
         }
     }
 
+    /** One scrape of the pipeline's /observe/metrics, as Prometheus takes it. */
+    public Scrape scrapeMetrics() {
+        return Scrape.of("http://127.0.0.1:" + managementPort() + "/observe/metrics");
+    }
+
     public CamelContext context() {
         return main.getCamelContext();
     }
