@@ -35,6 +35,7 @@ import kz.dsr.intake.MailLimits;
 import kz.dsr.intake.MailParser;
 import kz.dsr.intake.MailboxAdapter;
 import kz.dsr.intake.NoiseDetector;
+import kz.dsr.intake.StoreOutage;
 import kz.dsr.intake.ThreadReplies;
 import kz.dsr.metrics.ClosedRequests;
 import kz.dsr.metrics.DsrMetrics;
@@ -257,6 +258,11 @@ public final class Components implements AutoCloseable {
 
     public MailboxAdapter mailboxAdapter() {
         return once("mailboxAdapter", () -> new MailboxAdapter(deadLetters()));
+    }
+
+    /** The mailbox consumer's poll strategy: mail waits in the inbox while the store is out of reach. */
+    public StoreOutage storeOutage() {
+        return once("storeOutage", () -> new StoreOutage(storeDataSource()));
     }
 
     public Classifier classifier() {

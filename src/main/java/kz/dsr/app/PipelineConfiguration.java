@@ -90,6 +90,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
 
         // Mail in.
         registry.bind("mailboxAdapter", parts.mailboxAdapter());
+        registry.bind("storeOutage", parts.storeOutage());
         registry.bind("mailParser", parts.mailParser());
         registry.bind("mailIntake", parts.mailIntake());
         // Requests moving on, and carried out.

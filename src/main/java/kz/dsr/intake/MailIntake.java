@@ -39,7 +39,10 @@ public final class MailIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger("kz.dsr.intake");
 
-    /** What became of a mail; {@code reference} is null for noise, support mail and duplicates. */
+    /**
+     * What became of a mail; {@code reference} is null for noise and support mail. A duplicate carries
+     * what the mail was recorded as the first time.
+     */
     public record Result(Disposition disposition, boolean duplicate, String reference, String noiseKind) {
 
         /** True when the mail belongs in the support team's folder rather than in Processed. */
@@ -49,7 +52,7 @@ public final class MailIntake {
 
         @Override
         public String toString() {
-            return duplicate ? "already recorded" : disposition + (reference == null ? "" : " " + reference)
+            return (duplicate ? "already recorded as " : "") + disposition + (reference == null ? "" : " " + reference)
                     + (noiseKind == null ? "" : " (" + noiseKind + ")");
         }
     }
@@ -101,7 +104,11 @@ public final class MailIntake {
         Instant now = clock.instant();
         Long inboundId = inbound.claim(mail, raw, now.plus(rawRetention));
         if (inboundId == null) {
-            return new Result(Disposition.PENDING, true, null, null);
+            // Seen before (a crash between the commit and the move, or another node): it goes to the
+            // folder its first sighting chose, so mail for people still reaches the support folder.
+            return inbound.recorded(mail.messageKey())
+                    .map(r -> new Result(r.disposition(), true, r.reference(), r.noiseKind()))
+                    .orElse(new Result(Disposition.PENDING, true, null, null));
         }
         NoiseKind kind = noise.detect(mail);
         if (kind != null) {

@@ -56,12 +56,23 @@ public final class MailboxAdapter {
     public void recordFailure(Exchange exchange, String failedFolder) {
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         byte[] raw = exchange.getProperty(RAW_MAIL, byte[].class);
-        String key = raw == null ? null : "sha256:" + MailParser.sha256Hex(raw);
         String reason = ErrorText.full(error);
-        deadLetters.record("intake", key, reason, raw);
-        LOG.error("A mail could not be processed ({}). It was moved to the '{}' folder; the error and its raw "
-                + "bytes are in dsr.dead_letter (item_key {}). Fix the cause, then move the mail back to the inbox "
-                + "to process it again.", ErrorText.forLog(reason), failedFolder, key);
+        long id = deadLetters.record("intake", deadLetterKey(exchange.getIn().getBody(), raw), reason, raw);
+        LOG.error("A mail could not be processed ({}). It was moved to the '{}' folder; the error and its raw bytes are"
+                + " in dsr.dead_letter (id {}; item_key is the mail's Message-ID). Fix the cause, then move the mail back to the"
+                + " inbox to process it again.", ErrorText.forLog(reason), failedFolder, id);
+    }
+
+    /**
+     * The mail's message key as inbound_message has it (its Message-ID, else the hash of its bytes), so an
+     * operator finds the dead letter of the mail a person asks about. A mail that could not even be parsed
+     * is keyed by the hash of its bytes; null when nothing was read.
+     */
+    static String deadLetterKey(Object body, byte[] raw) {
+        if (body instanceof ParsedMail mail) {
+            return mail.messageKey();
+        }
+        return raw == null ? null : "sha256:" + MailParser.sha256Hex(raw);
     }
 
 }

@@ -11,9 +11,11 @@ public final class DeadLetters {
         this.jdbc = jdbc;
     }
 
-    public void record(String source, String itemKey, String error, byte[] raw) {
-        jdbc.update("insert into dead_letter (source, item_key, error, raw) values (?, ?, ?, ?)",
-                source, itemKey, error, raw);
+    /** Records the failed item; returns the dead letter's id, for the operator's log line. */
+    public long record(String source, String itemKey, String error, byte[] raw) {
+        Long id = jdbc.queryForObject("insert into dead_letter (source, item_key, error, raw) values (?, ?, ?, ?)"
+                + " returning id", Long.class, source, itemKey, error, raw);
+        return id == null ? 0 : id;
     }
 
     public int countUnresolved(String source) {

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  */
 public final class ErrorText {
 
-    private static final Pattern ADDRESS = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+    /** Internationalised addresses too (айгерим@пример.қаз): letters of any script. */
+    private static final Pattern ADDRESS = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+",
+            Pattern.UNICODE_CHARACTER_CLASS);
 
     private ErrorText() {
     }

@@ -2,6 +2,7 @@ package kz.dsr.store;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
 import kz.dsr.intake.ParsedMail;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -43,6 +44,21 @@ public final class InboundStore {
                 raw, Timestamp.from(keepRawUntil));
     }
 
+    /** What a mail already recorded under a message key became; {@code reference} is its request's, or null. */
+    public record Recorded(Disposition disposition, String noiseKind, String reference) {
+    }
+
+    /**
+     * What the mail recorded under this key became (committed by whichever transaction claimed it), so a
+     * mail seen again goes where the first sighting sent it. Empty when the key is not recorded.
+     */
+    public Optional<Recorded> recorded(String messageKey) {
+        return jdbc.query("select m.disposition, m.noise_kind, r.reference from inbound_message m "
+                        + "left join request r on r.id = m.request_id where m.message_key = ?",
+                (rs, n) -> new Recorded(Disposition.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)),
+                messageKey).stream().findFirst();
+    }
+
     /** Records what the mail became, and the request it belongs to (null for noise). */
     public void settle(long inboundId, Disposition disposition, String noiseKind, Long requestId) {
         jdbc.update("update inbound_message set disposition = ?, noise_kind = ?, request_id = ? where id = ?",
@@ -53,7 +69,7 @@ public final class InboundStore {
     public record Opening(String subject, String messageId) {
     }
 
-    public java.util.Optional<Opening> opening(long requestId) {
+    public Optional<Opening> opening(long requestId) {
         return jdbc.query("select subject, message_id from inbound_message where request_id = ? order by id limit 1",
                 (rs, n) -> new Opening(rs.getString(1), rs.getString(2)), requestId).stream().findFirst();
     }

@@ -149,7 +149,8 @@ public final class Outbox {
 
     /**
      * Schedules the next attempt with exponential backoff and jitter, or gives up after the last
-     * attempt: the message is marked FAILED and a dead letter tells the operator. Returns whether it gave up.
+     * attempt, or at once when the error is a {@link PermanentFailure}: the message is marked FAILED and a
+     * dead letter tells the operator. Returns whether it gave up.
      */
     public boolean attemptFailed(Item item, Throwable error) {
         try (LogReference ignored = LogReference.of(item.mail().reference())) {
@@ -159,6 +160,16 @@ public final class Outbox {
 
     private boolean retryOrGiveUp(Item item, Throwable error) {
         String reason = errorText(item, error);
+        if (isPermanent(error)) {
+            // Refused for good (an SMTP 5xx to the recipient, say): every further attempt gets the same answer.
+            fail(item, reason);
+            LOG.error("Outbox message {} (request {}, {}) was refused for good on attempt {}: {}. It is not retried;"
+                    + " it is in dsr.dead_letter. Check the address with the requester or answer another way{}.",
+                    item.id(), item.mail().reference(), item.channel(), item.attempt(), ErrorText.forLog(reason),
+                    SensitiveMessages.isSensitive(item.eventKey()) ? " (its text, a code or identities, was removed)"
+                            : ", then set its status back to PENDING to resend");
+            return true;
+        }
         if (item.attempt() >= retry.maxAttempts()) {
             fail(item, reason);
             LOG.error("Outbox message {} (request {}, {}) given up after {} attempts: {}. It is in dsr.dead_letter;"
@@ -196,6 +207,17 @@ public final class Outbox {
         jdbc.update("update outbox set status = 'PENDING', attempts = greatest(attempts - 1, 0), last_error = ?, "
                 + "next_attempt_at = now() + make_interval(secs => ?) where id = ? and status = 'SENDING'",
                 errorText(item, reason), seconds, item.id());
+    }
+
+    /** Whether the error, or what it wraps, is a refusal that trying again cannot change. */
+    private static boolean isPermanent(Throwable error) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 20; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (t instanceof PermanentFailure) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long backoffSeconds(int attempt) {

@@ -31,6 +31,8 @@ class FailedMailTest {
                     () -> pipeline.received("fine@example.kz").size() == 1);
             pipeline.awaitPolls("intake-mailbox", 5, Duration.ofSeconds(30)); // a poison mail must not come back
             assertEquals(1, pipeline.count("select count(*) from dead_letter where source = 'intake'"));
+            assertEquals(poison.messageId(), pipeline.store().queryForObject("select item_key from dead_letter",
+                    String.class), "the operator finds the dead letter by the mail's Message-ID");
             String error = pipeline.store().queryForObject("select error from dead_letter", String.class);
             assertTrue(error.contains("poison"), error);
             byte[] raw = pipeline.store().queryForObject("select raw from dead_letter", byte[].class);

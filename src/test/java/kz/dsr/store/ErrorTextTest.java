@@ -14,6 +14,9 @@ class ErrorTextTest {
                 ErrorText.forLog(pg));
         assertEquals("SMTPSendFailedException: 550 5.1.1 <<address>>: Recipient address rejected",
                 ErrorText.forLog("SMTPSendFailedException: 550 5.1.1 <dana.smith@example.com>: Recipient address rejected"));
+        // An internationalised address (RFC 6531) is an address too.
+        assertEquals("SMTPAddressFailedException: 550 5.1.1 <<address>>: Recipient address rejected",
+                ErrorText.forLog("SMTPAddressFailedException: 550 5.1.1 <айгерим@пример.қаз>: Recipient address rejected"));
     }
 
     @Test
