@@ -84,8 +84,10 @@ class JsonLogLinesTest {
                 String core = secret.substring(0, secret.indexOf('"'));
                 assertFalse(output.contains(core), "a secret (" + core + "…) is in the log: " + lineWith(output, core));
             }
-            assertTrue(lines.stream().anyMatch(n -> n.path("message").asText().contains("password=***")),
-                    "the store URL is logged with its password masked");
+            // Wherever the store's URL is logged (Camel's summaries print what they were given), its password
+            // is masked.
+            lines.stream().map(n -> n.path("message").asText()).filter(m -> m.contains("password="))
+                    .forEach(m -> assertTrue(m.contains("password=***"), "a URL logged with its password: " + m));
         }
     }
 
