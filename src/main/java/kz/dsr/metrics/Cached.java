@@ -3,9 +3,6 @@ package kz.dsr.metrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
-import kz.dsr.store.ErrorText;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A value read on the caller's thread at most once per period: every gauge of one scrape takes the
@@ -14,19 +11,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Cached<T> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Cached.class);
-
-    private final String what;
-    private final Supplier<T> read;
+    private final Reading<T> read;
     private final long periodNanos;
     private T value;
     private long readAt;
     private boolean read0;
-    private boolean failing;
 
     Cached(String what, Duration period, Supplier<T> read) {
-        this.what = what;
-        this.read = read;
+        this.read = new Reading<>(what, read);
         this.periodNanos = period.toNanos();
     }
 
@@ -35,20 +27,7 @@ final class Cached<T> {
         if (!read0 || now - readAt >= periodNanos) {
             read0 = true;
             readAt = now;
-            try {
-                value = read.get();
-                if (failing) {
-                    LOG.info("Metrics: {} can be read again", what);
-                }
-                failing = false;
-            } catch (RuntimeException e) {
-                value = null;
-                if (!failing) {
-                    LOG.warn("Metrics: {} could not be read ({}); its gauges show NaN until it can",
-                            what, ErrorText.forLog(ErrorText.full(e)));
-                }
-                failing = true;
-            }
+            value = read.take();
         }
         return Optional.ofNullable(value);
     }
