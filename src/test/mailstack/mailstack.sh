@@ -12,8 +12,9 @@ set -eu
 R=/tmp/dsr-mail
 case "${1:-start}" in
 stop)
-  [ -f $R/dovecot.conf ] && doveadm -c $R/dovecot.conf stop 2>/dev/null || true
+  # Postfix first: no mail is taken in for a Dovecot that is already gone.
   [ -d $R/postfix ] && postfix -c $R/postfix stop 2>/dev/null || true
+  [ -f $R/dovecot.conf ] && doveadm -c $R/dovecot.conf stop 2>/dev/null || true
   exit 0;;
 status)
   ss -ltn | grep -E ':(10025|10143|10993|10024) ' || true; exit 0;;

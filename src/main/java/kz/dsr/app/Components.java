@@ -261,6 +261,10 @@ public final class Components implements AutoCloseable {
     }
 
     /** The mailbox consumer's poll strategy: mail waits in the inbox while the store is out of reach. */
+    public kz.dsr.intake.MailServerLost mailServerLost() {
+        return once("mailServerLost", kz.dsr.intake.MailServerLost::new);
+    }
+
     public StoreOutage storeOutage() {
         return once("storeOutage", () -> new StoreOutage(storeDataSource()));
     }

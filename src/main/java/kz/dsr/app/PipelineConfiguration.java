@@ -91,6 +91,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
         // Mail in.
         registry.bind("mailboxAdapter", parts.mailboxAdapter());
         registry.bind("storeOutage", parts.storeOutage());
+        registry.bind("mailServerLost", parts.mailServerLost());
         registry.bind("mailParser", parts.mailParser());
         registry.bind("mailIntake", parts.mailIntake());
         // Requests moving on, and carried out.

@@ -1,0 +1,355 @@
+package kz.dsr.realservers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import kz.dsr.demo.Sample;
+import kz.dsr.demo.SampleDatabase;
+import kz.dsr.store.StoreDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The pipeline as an operator runs it — its own JVM, {@code run} with config/application.properties —
+ * against a real Postfix + Dovecot and a PostgreSQL server that is restarted under it, reading the labelled
+ * corpus (209 mails in ru, kk and en: requests, support questions, mixed MIME) delivered by Postfix.
+ * The clean run is the yardstick: after a SIGKILL, a database restart, the mail servers gone for 30
+ * seconds, or two nodes of which one is killed, every mail must end in the same folder as in the clean
+ * run, once, with the same requests, the same acknowledgements (each sent once) and no dead letter.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealServersTest {
+
+    private static final Path WORK = Path.of("target", "real-servers");
+    private static final Path CORPUS = Path.of("src", "test", "resources", "classify", "dev");
+    private static final String SUPPORT = "support@dsr.test";
+    private static final Duration DONE_WITHIN = Duration.ofSeconds(180);
+
+    private static RestartablePostgres postgres;
+    private static String appDbUrl;
+    private static List<byte[]> corpus;
+    /** What the clean run gave: the yardstick of the others. */
+    private static Outcome clean;
+
+    @BeforeAll
+    static void servers() throws IOException {
+        MailStack.ensureRunning();
+        postgres = RestartablePostgres.start(WORK.resolve("pg"));
+        appDbUrl = postgres.newDatabase("app");
+        SampleDatabase.create(postgres.dataSource(appDbUrl), Sample.INSERVICE, 20, 1);
+        corpus = new ArrayList<>();
+        try (var files = Files.list(CORPUS)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
+                corpus.add(Files.readAllBytes(p));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aCleanRunFilesEveryMailOnceAndAnswersEveryRequestOnce() {
+        Run run = new Run("clean");
+        try (PipelineNode node = run.node("node-a").start()) {
+            clean = run.awaitDone(List.of(node));
+        }
+        clean.print("clean");
+        assertEquals(corpus.size(), clean.filed(), "every mail in exactly one folder: " + clean);
+        assertEquals(0, clean.inFolder("Failed"), clean.toString());
+        assertEquals(0, clean.deadLetters(), clean.toString());
+        assertTrue(clean.inFolder("Processed") > 0 && clean.inFolder("Support") > 0, clean.toString());
+        assertEquals(clean.requests(), clean.acksDistinct(), "one acknowledgement per request: " + clean);
+        assertEquals(0, clean.acksRepeated(), "no acknowledgement sent twice: " + clean);
+    }
+
+    @Test
+    @Order(2)
+    void aNodeKilledMidRunAndStartedAgainLosesNothingAndAnswersOnce() {
+        Run run = new Run("sigkill");
+        PipelineNode node = run.node("node-a").start();
+        run.awaitRecorded(corpus.size() / 3);
+        node.kill();
+        int leftInInbox = MailStack.mailbox(SUPPORT).count("INBOX");
+        assertTrue(leftInInbox > 0, "the kill came too late to test anything (inbox already empty)");
+        try (PipelineNode again = node.start()) {
+            Outcome after = run.awaitDone(List.of(again));
+            after.print("SIGKILL with " + leftInInbox + " mails left in the inbox");
+            assertSameAsClean(after);
+            // A kill between the SMTP server's "250 OK" and the commit of "sent" is the one moment no
+            // program can close: that one acknowledgement goes again, with the same Message-ID.
+            assertTrue(after.acksRepeated() <= 1, "at most the one in flight sent again: " + after);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aDatabaseRestartMidRunLeavesMailInTheInboxAndSendsNothingTwice() {
+        Run run = new Run("pgrestart");
+        try (PipelineNode node = run.node("node-a").start()) {
+            run.awaitRecorded(corpus.size() / 3);
+            postgres.stop();
+            PipelineNode.sleep(5000);
+            postgres.restart();
+            Outcome after = run.awaitDone(List.of(node));
+            after.print("PostgreSQL restarted (down 5 s)");
+            assertSameAsClean(after);
+            assertEquals(0, after.acksRepeated(), "no acknowledgement sent twice: " + after);
+            assertTrue(node.isAlive(), "the node outlived the database restart");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theMailServersGoneFor30SecondsDelayButLoseNothing() {
+        Run run = new Run("mailstack");
+        try (PipelineNode node = run.node("node-a").start()) {
+            run.awaitRecorded(corpus.size() / 3);
+            MailStack.stop();
+            try {
+                PipelineNode.sleep(30_000);
+            } finally {
+                MailStack.start();
+            }
+            Outcome after = run.awaitDone(List.of(node));
+            after.print("Postfix and Dovecot stopped for 30 s");
+            assertSameAsClean(after);
+            assertEquals(0, after.acksRepeated(), "no acknowledgement sent twice: " + after);
+            assertTrue(node.isAlive(), "the node outlived the mail servers' absence");
+        }
+    }
+
+    private static void assertSameAsClean(Outcome after) {
+        assertTrue(clean != null, "the clean run (the yardstick) did not run first");
+        assertEquals(corpus.size(), after.filed(), "every mail in exactly one folder: " + after);
+        assertEquals(clean.folderOf(), after.folderOf(), "each mail in the folder the clean run chose");
+        assertEquals(clean.requests(), after.requests(), "requests");
+        assertEquals(clean.acksDistinct(), after.acksDistinct(), "distinct acknowledgements");
+        assertEquals(clean.operatorNotes(), after.operatorNotes(), "notes to the operator");
+        assertEquals(0, after.deadLetters(), "dead letters: " + after);
+        assertEquals(0, after.inFolder("Failed"), "Failed folder: " + after);
+    }
+
+    /** One scenario: a fresh store database, an empty support mailbox, the corpus delivered by Postfix. */
+    private static final class Run {
+
+        private final String scenario;
+        private final String tag;
+        private final String storeUrl;
+        private final JdbcTemplate store;
+
+        Run(String scenario) {
+            // Unique across runs too: sink@ keeps the acknowledgements of earlier runs.
+            this.scenario = scenario;
+            this.tag = scenario + Long.toString(System.currentTimeMillis(), 36);
+            MailStack.mailbox(SUPPORT).clear();
+            MailStack.mailbox("ops@dsr.test").clear();
+            storeUrl = postgres.newDatabase("store_" + scenario);
+            store = postgres.store(storeUrl);
+            StoreDatabase.migrate(postgres.dataSource(storeUrl));
+            List<byte[]> mails = new ArrayList<>();
+            for (int i = 0; i < corpus.size(); i++) {
+                mails.add(withMessageId(corpus.get(i), id(i)));
+            }
+            MailStack.send(SUPPORT, mails);
+            await("Postfix delivered all " + mails.size() + " mails to Dovecot", Duration.ofSeconds(60),
+                    () -> MailStack.mailbox(SUPPORT).count("INBOX") == mails.size());
+        }
+
+        String id(int i) {
+            return tag + "-" + i + "@corpus.dsr.test";
+        }
+
+        PipelineNode node(String name) {
+            Map<String, String> s = new LinkedHashMap<>();
+            s.put("dsr.mail.imap.protocol", "imap");
+            s.put("dsr.mail.imap.host", MailStack.HOST);
+            s.put("dsr.mail.imap.port", String.valueOf(MailStack.IMAP_PORT));
+            s.put("dsr.mail.imap.username", SUPPORT);
+            s.put("dsr.mail.imap.password", MailStack.PASSWORD);
+            s.put("dsr.mail.smtp.protocol", "smtp");
+            s.put("dsr.mail.smtp.host", MailStack.HOST);
+            s.put("dsr.mail.smtp.port", String.valueOf(MailStack.SMTP_PORT));
+            s.put("dsr.mail.smtp.username", "");
+            s.put("dsr.mail.support-address", SUPPORT);
+            s.put("dsr.mail.own-aliases", "noreply@dsr.test");
+            s.put("dsr.mail.message-id-domain", "dsr.test");
+            s.put("dsr.operator.address", "ops@dsr.test");
+            s.put("dsr.mail.poll-delay-ms", "1000");
+            s.put("dsr.store.url", storeUrl);
+            s.put("dsr.store.username", "postgres");
+            s.put("dsr.store.password", "postgres");
+            s.put("dsr.app-db.url", appDbUrl);
+            s.put("dsr.app-db.username", "postgres");
+            s.put("dsr.app-db.password", "postgres");
+            s.put("dsr.datamap.hash-secret", "real-servers-test-only-0123456789abcdef0123456789");
+            s.put("dsr.export.dir", WORK.resolve("exports").toString());
+            s.put("dsr.processors.file", "");
+            // Retries spaced for a test: seconds, not the half-hours of production; as many as cover a minute.
+            s.put("dsr.outbox.backoff-initial-seconds", "1");
+            s.put("dsr.outbox.backoff-max-seconds", "4");
+            s.put("dsr.outbox.max-attempts", "30");
+            s.put("dsr.outbox.lease-seconds", "15");
+            // Intake only: the lifecycle (codes, execution) would add mails of its own to the counts.
+            s.put("dsr.flow.poll-ms", "3600000");
+            return new PipelineNode(scenario + "-" + name, s, WORK.resolve("logs"));
+        }
+
+        void awaitRecorded(int atLeast) {
+            await(atLeast + " mails recorded", Duration.ofSeconds(120), () -> count("select count(*) from inbound_message") >= atLeast);
+        }
+
+        /** Waits until the inbox is empty and every queued message has ended; then reads the outcome. */
+        Outcome awaitDone(List<PipelineNode> nodes) {
+            long[] flushed = {System.nanoTime()};
+            try {
+                await("inbox drained and outbox sent", DONE_WITHIN, () -> flushEvery5s(flushed)
+                        && MailStack.mailbox(SUPPORT).count("INBOX") == 0
+                        && count("select count(*) from outbox where status in ('PENDING', 'SENDING', 'HELD')") == 0
+                        && acks().size() >= count("select count(*) from outbox where event_key like 'ack:%' and status = 'SENT'"));
+            } catch (AssertionError e) {
+                StringBuilder why = new StringBuilder(e.getMessage()).append("; inbox ")
+                        .append(MailStack.mailbox(SUPPORT).count("INBOX")).append(", outbox by status ")
+                        .append(store.queryForList("select status, count(*) from outbox group by status"))
+                        .append(", acknowledgements in sink@ ").append(acks().size());
+                for (PipelineNode n : nodes) {
+                    why.append("\n--- ").append(n.name()).append(":\n").append(n.tail());
+                }
+                throw new AssertionError(why.toString(), e);
+            }
+            return outcome();
+        }
+
+        private static boolean flushEvery5s(long[] last) {
+            if (System.nanoTime() - last[0] > 5_000_000_000L) {
+                MailStack.flushQueue();
+                last[0] = System.nanoTime();
+            }
+            return true;
+        }
+
+        int count(String sql) {
+            try {
+                Integer n = store.queryForObject(sql, Integer.class);
+                return n == null ? 0 : n;
+            } catch (org.springframework.dao.DataAccessException e) {
+                return -1; // the database is restarting: not yet
+            }
+        }
+
+        /** The acknowledgements of this run in sink@'s inbox: In-Reply-To → Message-IDs sent. */
+        Map<String, List<String>> acks() {
+            MailStack.Mailbox sink = MailStack.mailbox("sink@dsr.test");
+            List<String> inReplyTo = sink.headerValues("INBOX", "In-Reply-To");
+            List<String> ids = sink.headerValues("INBOX", "Message-ID");
+            Map<String, List<String>> out = new HashMap<>();
+            for (int i = 0; i < inReplyTo.size(); i++) {
+                String irt = inReplyTo.get(i).replaceAll("[<>]", "");
+                if (irt.startsWith(tag + "-") && irt.endsWith("@corpus.dsr.test")) {
+                    out.computeIfAbsent(irt, k -> new ArrayList<>()).add(ids.get(i));
+                }
+            }
+            return out;
+        }
+
+        Outcome outcome() {
+            Map<String, String> folderOf = new TreeMap<>();
+            Map<String, Integer> perFolder = new TreeMap<>();
+            int filed = 0;
+            int copies = 0;
+            for (var e : MailStack.mailbox(SUPPORT).messageIdsByFolder().entrySet()) {
+                perFolder.put(e.getKey(), e.getValue().size());
+                for (String id : e.getValue()) {
+                    String key = id.replaceAll("[<>]", "").replace(tag + "-", "");
+                    if (folderOf.put(key, e.getKey()) != null) {
+                        copies++;
+                    } else {
+                        filed++;
+                    }
+                }
+            }
+            Map<String, List<String>> acks = acks();
+            int distinct = acks.values().stream().mapToInt(l -> (int) l.stream().distinct().count()).sum();
+            int total = acks.values().stream().mapToInt(List::size).sum();
+            int notes = MailStack.mailbox("ops@dsr.test").count("INBOX");
+            return new Outcome(folderOf, perFolder, copies == 0 ? filed : -copies, count("select count(*) from request"),
+                    distinct, total - distinct, notes, count("select count(*) from dead_letter"));
+        }
+    }
+
+    /**
+     * What a run left: each corpus mail's folder (by its index), mails per folder, mails filed once
+     * (negative: the number of extra copies found), requests, acknowledgements (distinct Message-IDs and
+     * repeats), operator notes, dead letters.
+     */
+    record Outcome(Map<String, String> folderOf, Map<String, Integer> perFolder, int filed, int requests,
+            int acksDistinct, int acksRepeated, int operatorNotes, int deadLetters) {
+
+        int inFolder(String folder) {
+            return perFolder.getOrDefault(folder, 0);
+        }
+
+        void print(String scenario) {
+            System.out.printf("real servers, %-45s folders %s, requests %d, acknowledgements %d (+%d repeated),"
+                            + " operator notes %d, dead letters %d%n", scenario + ":", perFolder, requests,
+                    acksDistinct, acksRepeated, operatorNotes, deadLetters);
+        }
+
+        @Override
+        public String toString() {
+            return "folders " + perFolder + ", filed " + filed + ", requests " + requests + ", acks " + acksDistinct
+                    + " (+" + acksRepeated + " repeated), notes " + operatorNotes + ", dead letters " + deadLetters;
+        }
+    }
+
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:[^\\r\\n]*\\r?\\n");
+
+    /** The raw mail with its Message-ID header replaced (or added): every run's mails are its own. */
+    static byte[] withMessageId(byte[] raw, String id) {
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n") >= 0 ? text.indexOf("\r\n\r\n") : text.indexOf("\n\n");
+        String head = text.substring(0, end);
+        String rest = text.substring(end);
+        String nl = head.contains("\r\n") ? "\r\n" : "\n";
+        Matcher m = MESSAGE_ID.matcher(head + nl);
+        String newHead = m.find() ? m.replaceFirst(Matcher.quoteReplacement("Message-ID: <" + id + ">" + nl)).stripTrailing()
+                : head + nl + "Message-ID: <" + id + ">";
+        return (newHead + rest).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static void await(String what, Duration within, BooleanSupplier done) {
+        long until = System.nanoTime() + within.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
+            }
+            PipelineNode.sleep(500);
+        }
+    }
+}
