@@ -65,6 +65,7 @@ import kz.dsr.store.EventLog;
 import kz.dsr.store.InboundStore;
 import kz.dsr.store.Outbox;
 import kz.dsr.store.RequestStore;
+import kz.dsr.store.SentMarks;
 import kz.dsr.store.StoreDatabase;
 import kz.dsr.store.SubjectBlocks;
 import kz.dsr.subject.AddressProof;
@@ -194,6 +195,25 @@ public final class Components implements AutoCloseable {
                 Duration.ofSeconds(settings.integerAtLeast("dsr.outbox.backoff-initial-seconds", 1)),
                 Duration.ofSeconds(settings.integerAtLeast("dsr.outbox.backoff-max-seconds", 1)),
                 Duration.ofSeconds(settings.integerAtLeast("dsr.outbox.lease-seconds", 1)))));
+    }
+
+    /**
+     * The relay's mark of a message that left: in a transaction of its own, tried again while the store
+     * is away for dsr.outbox.mark-sent-retry-seconds, which must end before the message's lease does.
+     */
+    public SentMarks sentMarks() {
+        return once("sentMarks", () -> {
+            int retry = settings.integerAtLeast("dsr.outbox.mark-sent-retry-seconds", 1);
+            int lease = settings.integerAtLeast("dsr.outbox.lease-seconds", 1);
+            if (retry >= lease) {
+                throw new IllegalArgumentException(settings.where("dsr.outbox.mark-sent-retry-seconds")
+                        + ": dsr.outbox.mark-sent-retry-seconds = " + retry + " is not below dsr.outbox.lease-seconds = "
+                        + lease + ": a sent message still waiting for its mark could be taken and sent again by"
+                        + " another node. Lower it, or raise the lease.");
+            }
+            return new SentMarks(outbox(), transactions(), processorTasks()::left, Duration.ofSeconds(retry),
+                    Duration.ofSeconds(lease));
+        });
     }
 
     /** The requests' timelines; with metrics on, what is written there is also counted (received, verified, ...). */

@@ -101,6 +101,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
         // Mail, SMS and processor calls out.
         registry.bind("mailComposer", parts.composer());
         registry.bind("outbox", parts.outbox());
+        registry.bind("sentMarks", parts.sentMarks());
         registry.bind("smtpSender", parts.smtp());
         registry.bind("smsGateway", parts.smsGateway());
         registry.bind("processorTasks", parts.processorTasks());

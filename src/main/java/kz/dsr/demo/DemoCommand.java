@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import kz.dsr.app.Pipeline;
 import kz.dsr.processors.ProcessorsLoader;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
@@ -79,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoExecution execution = new DemoExecution(out, servers);
                 execution.inService(store, timeout);
                 waitFor("every reply to be sent", timeout, () -> allSent(store));
-                printReport(store, servers, storeUrl, ourReplies(servers).size());
+                printReport(store, ourReplies(servers).size());
+                whereToLook(main.getCamelContext(), storeUrl, servers.imapPort()).forEach(out::println);
                 execution.inji(work, settings.get("dsr.datamap.hash-secret"));
                 if (keepRunning) {
                     out.println("\n--keep-running: pipeline and servers stay up; Ctrl+C stops them.");
@@ -113,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
                 ProcessorsLoader.fromEnvironment("DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET"));
     }
 
-    private void printReport(JdbcTemplate store, EmbeddedServices servers, String storeUrl, int replies) {
+    private void printReport(JdbcTemplate store, int replies) {
         out.println();
         out.println("Requests");
         String rowFormat = "%-16s %-24s %-28s %-18s %-5s %-12s %-10s%n";
@@ -138,12 +140,27 @@ public final class DemoCommand implements Callable<Integer> {
         out.println(replies + " mails sent over SMTP (acknowledgements, codes, replies); "
                 + count(store, "select count(*) from request_event") + " events in the timeline; "
                 + count(store, "select count(*) from dead_letter") + " dead letters.");
-        out.println();
-        out.println("Where to look (while --keep-running):");
-        out.println("  store     " + storeUrl + "  (user postgres, schema dsr: request, request_event, inbound_message, outbox)");
-        out.println("  mailbox   imap://127.0.0.1:" + servers.imapPort() + "  user " + EmbeddedServices.SUPPORT_LOGIN
-                + " / " + EmbeddedServices.SUPPORT_PASSWORD + "  (folders INBOX, Processed, Support, Failed)");
-        out.println("  routes    routes/*.yaml      config  config/application.properties, config/templates/");
+    }
+
+    /**
+     * Where to look at the running pipeline: the store, the mailbox, and the management server's health
+     * checks and metrics at the address it listens on (what a probe, Prometheus or an operator's curl asks).
+     */
+    static List<String> whereToLook(CamelContext context, String storeUrl, int imapPort) {
+        String host = context.resolvePropertyPlaceholders("{{camel.management.host}}").strip();
+        // A server on every interface answers on loopback too; 0.0.0.0 is no address to open.
+        String reachable = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        String management = "http://" + reachable + ":" + context.resolvePropertyPlaceholders("{{camel.management.port}}")
+                + context.resolvePropertyPlaceholders("{{camel.management.path:/observe}}");
+        return List.of("",
+                "Where to look (while --keep-running):",
+                "  store     " + storeUrl + "  (user postgres, schema dsr: request, request_event, inbound_message, outbox)",
+                "  mailbox   imap://127.0.0.1:" + imapPort + "  user " + EmbeddedServices.SUPPORT_LOGIN + " / "
+                        + EmbeddedServices.SUPPORT_PASSWORD + "  (folders INBOX, Processed, Support, Failed)",
+                "  health    " + management + "/health/live  (the process runs)  " + management
+                        + "/health/ready  (it can do its work; each check with its message)",
+                "  metrics   " + management + "/metrics  (Prometheus: dsr_* and Camel's route figures)",
+                "  routes    routes/*.yaml      config  config/application.properties, config/templates/");
     }
 
     private static List<byte[]> samples() throws IOException {

@@ -43,10 +43,13 @@ public final class ProcessorClient {
     }
 
     /**
-     * Delivers the message, or throws what the relay does next. A refusal has been handled (message
-     * given up, task REFUSED, operator told) when {@link DeliveryFailure.Next#GIVEN_UP} is thrown.
+     * Delivers the message and returns the processor's 2xx status, or throws what the relay does next. A
+     * refusal has been handled (message given up, task REFUSED, operator told) when
+     * {@link DeliveryFailure.Next#GIVEN_UP} is thrown. A 2xx moves nothing here: the relay records it
+     * with the message's mark ({@link ProcessorTasks#left}), so a store lost after the call does not
+     * make the call again.
      */
-    public void deliver(Outbox.Item item) throws DeliveryFailure {
+    public int deliver(Outbox.Item item) throws DeliveryFailure {
         String name = item.mail().recipient();
         String reference = item.mail().reference();
         DataProcessor p = processors.byName(name).filter(x -> x.http().isPresent()).orElse(null);
@@ -88,7 +91,7 @@ public final class ProcessorClient {
         }
         int status = response.statusCode();
         if (status / 100 == 2) {
-            tasks.delivered(item, status, answer);
+            return status;
         } else if (status == 408 || status == 429 || status >= 500) {
             throw DeliveryFailure.retry(who(p, reference) + " answered HTTP " + status + " (retried with the same"
                     + " idempotency key; if this lasts, check the processor's status page or ask it)");

@@ -27,14 +27,17 @@ public final class ProcessorDelivery {
         this.outbox = outbox;
     }
 
-    /** Delivers the message; on a failure throws what {@link #failed} does next (the relay marks it sent). */
-    public void deliver(Outbox.Item item) throws DeliveryFailure {
+    /**
+     * Delivers the message and returns the processor's 2xx status (the relay marks it sent with it); on a
+     * failure throws what {@link #failed} does next.
+     */
+    public int deliver(Outbox.Item item) throws DeliveryFailure {
         try (LogReference ignored = LogReference.of(item.mail().reference())) {
-            call(item);
+            return call(item);
         }
     }
 
-    private void call(Outbox.Item item) throws DeliveryFailure {
+    private int call(Outbox.Item item) throws DeliveryFailure {
         String processor = item.mail().recipient();
         Optional<Duration> wait = breakers.waitBeforeCalling(processor);
         if (wait.isPresent()) {
@@ -43,8 +46,9 @@ public final class ProcessorDelivery {
             throw DeliveryFailure.postpone(seconds, "Processor " + processor + " failed its last calls: its circuit"
                     + " is open, so this message was not tried; it waits " + seconds + " s (no attempt used)");
         }
+        int status;
         try {
-            client.deliver(item);
+            status = client.deliver(item);
         } catch (DeliveryFailure e) {
             if (e.next() == DeliveryFailure.Next.RETRY) {
                 breakers.failed(processor);
@@ -54,6 +58,7 @@ public final class ProcessorDelivery {
             throw e;
         }
         breakers.succeeded(processor);
+        return status;
     }
 
     /** The relay's catch for a message to a processor. */

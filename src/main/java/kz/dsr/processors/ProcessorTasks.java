@@ -298,6 +298,20 @@ public final class ProcessorTasks implements ThreadReplies {
         return true;
     }
 
+    /**
+     * What a message that left moves, in the transaction of its mark: a call the processor's API took
+     * ({@link #delivered}), a mail to an email processor ({@link #mailSent}); a text moves nothing.
+     *
+     * @param httpStatus the processor's answer to a call; null for a mail or a text
+     */
+    public void left(Outbox.Item item, Integer httpStatus) {
+        if (item.isHttp()) {
+            delivered(item, httpStatus == null ? 200 : httpStatus, null);
+        } else if (!item.isSms()) {
+            mailSent(item);
+        }
+    }
+
     /** The processor's API took the request: OpenDSR waits for its status; a custom API's 2xx confirms. */
     public Change delivered(Outbox.Item item, int httpStatus, String response) {
         UUID id = UUID.fromString(item.mail().messageId());

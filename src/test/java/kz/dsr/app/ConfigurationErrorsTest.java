@@ -63,6 +63,15 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aSentMarkRetriedAsLongAsTheLeaseIsRefusedNamingBothKeys() throws Exception {
+        String error = startupError("dsr.outbox.mark-sent-retry-seconds = 20", "dsr.outbox.mark-sent-retry-seconds = 60");
+        Path config = dir.resolve("application.properties");
+        int line = lineOf(config, "dsr.outbox.mark-sent-retry-seconds");
+        assertTrue(error.contains(config + ":" + line + ": dsr.outbox.mark-sent-retry-seconds = 60 is not below"
+                + " dsr.outbox.lease-seconds = 60"), error);
+    }
+
+    @Test
     void aDeadlineThatIsNotATermStopsTheStartWithItsLine() throws Exception {
         String error = startupError("dsr.deadline.CONSENT_WITHDRAWAL = 15 working-days",
                 "dsr.deadline.CONSENT_WITHDRAWAL = 15 workdays");

@@ -29,7 +29,7 @@ class ExactlyOnceAcrossCrashTest {
         // A short outbox lease: acknowledgements the killed node had taken but not sent go out soon after.
         try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of(
                 "dsr.mail.max-per-poll", "100", "dsr.intake.flood.max-requests-per-hour", "1000",
-                "dsr.outbox.lease-seconds", "5"))) {
+                "dsr.outbox.lease-seconds", "5", "dsr.outbox.mark-sent-retry-seconds", "2"))) {
             for (int i = 0; i < MAILS; i++) {
                 pipeline.deliver(mail().from("crash" + i + "@example.kz").subject("Delete " + i)
                         .body("Please delete my account " + i).bytes());

@@ -44,7 +44,8 @@ class ProcessorCrashTest {
             Path file = TestProcessors.file(TestProcessors.openDsr("paybox", paybox.openDsrBase(),
                     "response-timeout-ms: 5000", "poll-minutes: 60"));
             try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of("dsr.processors.file", file.toString(),
-                    "dsr.outbox.lease-seconds", "3", "dsr.outbox.batch-size", "5"))) {
+                    "dsr.outbox.lease-seconds", "3", "dsr.outbox.mark-sent-retry-seconds", "2",
+                    "dsr.outbox.batch-size", "5"))) {
                 Set<String> ids = commitNotices(pipeline);
                 Path logs = Files.createDirectories(Path.of("target", "processor-crash"));
 
