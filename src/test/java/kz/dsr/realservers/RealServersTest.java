@@ -282,6 +282,7 @@ class RealServersTest {
             s.put("dsr.outbox.backoff-max-seconds", "4");
             s.put("dsr.outbox.max-attempts", "30");
             s.put("dsr.outbox.lease-seconds", "15");
+            s.put("dsr.outbox.mark-sent-retry-seconds", "10");
             // Intake only: the lifecycle (codes, execution) would add mails of its own to the counts.
             s.put("dsr.flow.poll-ms", "3600000");
             s.putAll(extra);
