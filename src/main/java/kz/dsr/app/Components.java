@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import kz.dsr.classify.Classifier;
+import kz.dsr.cluster.AdvisoryLock;
+import kz.dsr.cluster.Leadership;
 import kz.dsr.datamap.DataMap;
 import kz.dsr.datamap.DataMapLoader;
 import kz.dsr.datamap.SchemaCheck;
@@ -28,12 +30,16 @@ import kz.dsr.health.CircuitsCheck;
 import kz.dsr.health.DataMapCheck;
 import kz.dsr.health.DatabaseCheck;
 import kz.dsr.health.HealthChecks;
+import kz.dsr.health.IntakeLeaderCheck;
 import kz.dsr.health.MailboxCheck;
 import kz.dsr.health.SmtpCheck;
+import kz.dsr.intake.LeaderOnlyPolls;
 import kz.dsr.intake.MailIntake;
 import kz.dsr.intake.MailLimits;
 import kz.dsr.intake.MailParser;
 import kz.dsr.intake.MailboxAdapter;
+import kz.dsr.intake.MailboxErrors;
+import kz.dsr.intake.MailboxLeaderPolicy;
 import kz.dsr.intake.NoiseDetector;
 import kz.dsr.intake.StoreOutage;
 import kz.dsr.intake.ThreadReplies;
@@ -151,6 +157,22 @@ public final class Components implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * This node's name in logs, health and metrics: dsr.node.name, else the HOSTNAME environment variable
+     * (a pod's name), else the host's name.
+     */
+    public String nodeName() {
+        return once("nodeName", () -> settings.optional("dsr.node.name")
+                .or(() -> java.util.Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()))
+                .orElseGet(() -> {
+                    try {
+                        return java.net.InetAddress.getLocalHost().getHostName();
+                    } catch (java.io.IOException e) {
+                        return "unnamed";
+                    }
+                }));
     }
 
     // ---- calendar and deadlines ----------------------------------------------------------------
@@ -287,6 +309,32 @@ public final class Components implements AutoCloseable {
 
     public StoreOutage storeOutage() {
         return once("storeOutage", () -> new StoreOutage(storeDataSource()));
+    }
+
+    /**
+     * Which node reads the support mailbox: the one holding the store's intake lock, on a connection of its
+     * own (not the pool's). Checked every dsr.intake.leader-check-ms from the moment it is made.
+     */
+    public Leadership intakeLeadership() {
+        return once("intakeLeadership", () -> opened(new Leadership(new AdvisoryLock(settings.string("dsr.store.url"),
+                settings.string("dsr.store.username"), settings.string("dsr.store.password"), nodeName(),
+                AdvisoryLock.INTAKE_MAILBOX), nodeName(), "the support mailbox",
+                Duration.ofMillis(settings.integerAtLeast("dsr.intake.leader-check-ms", 100)))).start());
+    }
+
+    /** The mailbox route's policy: it runs on the node that reads the mailbox and on no other. */
+    public MailboxLeaderPolicy mailboxLeaderPolicy() {
+        return once("mailboxLeaderPolicy", () -> new MailboxLeaderPolicy(intakeLeadership()));
+    }
+
+    /** The mailbox consumer's poll strategy: only the leading node polls; the store outage's handling within. */
+    public LeaderOnlyPolls leaderOnlyPolls() {
+        return once("leaderOnlyPolls", () -> new LeaderOnlyPolls(intakeLeadership(), storeOutage()));
+    }
+
+    /** The mailbox consumer's own errors: a mail another node filed meanwhile is none. */
+    public MailboxErrors mailboxErrors() {
+        return once("mailboxErrors", MailboxErrors::new);
     }
 
     public Classifier classifier() {
@@ -520,7 +568,9 @@ public final class Components implements AutoCloseable {
                             "dsr.app-db.url, dsr.app-db.username and DSR_APP_DB_PASSWORD", timeout, clock),
                     new MailboxCheck("intake-mailbox", settings.string("dsr.mail.imap.protocol"),
                             settings.string("dsr.mail.imap.host"), settings.integerAtLeast("dsr.mail.imap.port", 1),
-                            settings.string("dsr.mail.imap.username"), settings.string("dsr.mail.folder.inbox")),
+                            settings.string("dsr.mail.imap.username"), settings.string("dsr.mail.folder.inbox"),
+                            intakeLeadership()),
+                    new IntakeLeaderCheck(intakeLeadership()),
                     new SmtpCheck(settings.string("dsr.mail.smtp.protocol"), settings.string("dsr.mail.smtp.host"),
                             settings.integerAtLeast("dsr.mail.smtp.port", 1), timeout,
                             Duration.ofSeconds(settings.integerAtLeast("dsr.health.smtp-check-seconds", 0)), clock),
@@ -556,7 +606,7 @@ public final class Components implements AutoCloseable {
             List<String> rules = List.copyOf(retentionRules().keySet());
             return opened(new DsrMetrics(meters,
                     new DsrMetrics.Sources(new StoreFigures(store(), DsrMetrics.TIMER_JOBS, rules),
-                            new ClosedRequests(store()), mailbox, circuitBreakers()),
+                            new ClosedRequests(store()), mailbox, circuitBreakers(), intakeLeadership()),
                     new DsrMetrics.Names(processors().all().stream().map(p -> p.name()).toList(), rules), clock,
                     calendar(), Duration.ofSeconds(settings.integerAtLeast("dsr.metrics.cache-seconds", 1)),
                     Duration.ofSeconds(settings.integerAtLeast("dsr.metrics.closed-requests-refresh-seconds", 1))));

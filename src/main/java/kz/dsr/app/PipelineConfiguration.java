@@ -88,7 +88,10 @@ public final class PipelineConfiguration implements CamelConfiguration {
                     .map(p -> p.name() + " (" + p.kind().name().toLowerCase(Locale.ROOT) + ")").toList());
         }
 
-        // Mail in.
+        // Mail in: read by the node that holds the store's intake lock, and by no other.
+        registry.bind("mailboxLeader", parts.mailboxLeaderPolicy());
+        registry.bind("leaderOnlyPolls", parts.leaderOnlyPolls());
+        registry.bind("mailboxErrors", parts.mailboxErrors());
         registry.bind("mailboxAdapter", parts.mailboxAdapter());
         registry.bind("storeOutage", parts.storeOutage());
         registry.bind("mailServerLost", parts.mailServerLost());

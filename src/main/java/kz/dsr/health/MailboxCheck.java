@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Map;
+import kz.dsr.cluster.Leadership;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.health.HealthCheck;
@@ -18,15 +19,21 @@ import org.apache.camel.support.ScheduledPollConsumer;
  * the mail server itself (the route polls it anyway): it reads the IMAP consumer's last poll, and
  * says in the operator's terms what Camel's {@code consumer:intake-mailbox} check says in its own —
  * which mailbox, whether the login was refused or the server not reached, and which setting to fix.
+ * On a node that does not hold the intake lock the route is stopped on purpose: UP, naming the node
+ * that reads the mailbox.
  */
 public final class MailboxCheck extends ReadinessCheck {
 
     private final String routeId;
     private final String mailbox;
+    private final Leadership leadership;
 
-    public MailboxCheck(String routeId, String protocol, String host, int port, String username, String folder) {
+    /** @param leadership which node reads the mailbox: on any other node the route is stopped, and that is right */
+    public MailboxCheck(String routeId, String protocol, String host, int port, String username, String folder,
+            Leadership leadership) {
         super("mailbox");
         this.routeId = routeId;
+        this.leadership = leadership;
         this.mailbox = "the support mailbox (login '" + username + "' on " + host + ":" + port + ", " + protocol
                 + ", folder " + folder + ")";
     }
@@ -37,6 +44,11 @@ public final class MailboxCheck extends ReadinessCheck {
         if (route == null) {
             return Verdict.down("the intake route " + routeId + " is not loaded: " + mailbox + " is not read. Check that"
                     + " routes/intake-mailbox.yaml is in camel.main.routes-include-pattern.");
+        }
+        if (!leadership.leads()) {
+            return Verdict.up("this node stands by: " + mailbox + " is read by "
+                    + leadership.leader().map(n -> "node " + n).orElse("the node that holds the intake lock")
+                    + " (see intake-leader)");
         }
         ServiceStatus status = getCamelContext().getRouteController().getRouteStatus(routeId);
         if (status == null || !status.isStarted()) {

@@ -1,5 +1,7 @@
 package kz.dsr.intake;
 
+import jakarta.mail.Flags;
+import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +23,11 @@ public final class MailboxAdapter {
     public static final String RAW_MAIL = "dsrRawMail";
     /** Exchange property holding the polled mail (the server's message) once it is set aside. */
     private static final String POLLED_MAIL = "dsrPolledMail";
+    /** Exchange property set once the mail was found gone from the inbox and that was logged. */
+    private static final String SAID_GONE = "dsrMailGone";
+    /** The one line logged for a mail another node filed between this node's fetch and its move. */
+    static final String GONE = "A mail left the inbox after this node fetched it: another node has filed it. Not"
+            + " filed again here, and no dead letter: it was handled.";
 
     private static final Logger LOG = LoggerFactory.getLogger(MailboxAdapter.class);
 
@@ -50,6 +57,58 @@ public final class MailboxAdapter {
         byte[] raw = out.toByteArray();
         exchange.setProperty(RAW_MAIL, raw);
         return raw;
+    }
+
+    /**
+     * True when the error says the mail is no longer in the inbox (expunged by another session after this
+     * node fetched it): another node filed it. Not the mail's fault, and nothing to move.
+     */
+    public static boolean vanished(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MessageRemovedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For a mail recorded before (seen again): true when another node has filed it since this node fetched
+     * it: it is gone from the inbox, or flagged deleted there (a move in progress; it leaves the inbox when
+     * that node's poll ends). Its move stands: moving it here too would put a second copy in the folder.
+     * False for a mail still waiting in the inbox (a node stopped between recording and moving it): that
+     * one is filed now.
+     */
+    public boolean filedElsewhere(Exchange exchange) {
+        if (!(exchange.getIn().getBody() instanceof MailIntake.Result result) || !result.duplicate()) {
+            return false;
+        }
+        jakarta.mail.Message polled = exchange.getProperty(POLLED_MAIL, jakarta.mail.Message.class);
+        try {
+            // A NOOP lets the server tell this session what other sessions did since: mails expunged, flags set.
+            if (polled.getFolder() instanceof org.eclipse.angus.mail.imap.IMAPFolder imap) {
+                imap.doCommand(protocol -> {
+                    protocol.noop();
+                    return null;
+                });
+            }
+            return polled.isExpunged() || polled.isSet(Flags.Flag.DELETED);
+        } catch (MessagingException e) {
+            // Gone: filed elsewhere. Any other failure (the connection dropped) is no fault of the mail's: it
+            // is filed as usual, and if that fails too it stays in the inbox for the next poll.
+            return vanished(e);
+        }
+    }
+
+    /** Says once that the mail is gone (another node filed it) and leaves it to that node's move. */
+    public void leaveToTheOtherNode(Exchange exchange) {
+        exchange.setProperty(SAID_GONE, true);
+        LOG.info(GONE);
+    }
+
+    /** Whether the route has already said that this exchange's mail is gone. */
+    static boolean saidGone(Exchange exchange) {
+        return exchange.getProperty(SAID_GONE, false, Boolean.class);
     }
 
     /** Writes the dead letter and tells the operator where the mail went. Throws if the store is down. */

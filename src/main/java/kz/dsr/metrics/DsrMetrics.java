@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
+import kz.dsr.cluster.Leadership;
 import kz.dsr.metrics.MailboxCheck.Inbox;
 import kz.dsr.metrics.StoreFigures.Figures;
 import kz.dsr.processors.CircuitBreakers;
@@ -30,7 +31,8 @@ import kz.dsr.timers.WorkingCalendar;
  * <p>What is read when: the store's figures ({@link StoreFigures}: one statement of index lookups) at
  * most once per dsr.metrics.cache-seconds, during the scrape that finds them older; closed requests
  * ({@link ClosedRequests}: a full pass) and the mailbox ({@link MailboxCheck}: IMAP) in the background,
- * never making a scrape wait. Circuit states are this node's, from memory.
+ * never making a scrape wait. Circuit states and whether this node reads the mailbox are this node's,
+ * from memory.
  */
 public final class DsrMetrics implements AutoCloseable {
 
@@ -38,7 +40,8 @@ public final class DsrMetrics implements AutoCloseable {
     public static final List<String> TIMER_JOBS = Labels.JOBS;
 
     /** What the gauges are read from. */
-    public record Sources(StoreFigures store, ClosedRequests closed, MailboxCheck mailbox, CircuitBreakers circuits) {
+    public record Sources(StoreFigures store, ClosedRequests closed, MailboxCheck mailbox, CircuitBreakers circuits,
+            Leadership intake) {
     }
 
     /** Label sets that come from the configuration: processor names, retention rule names. */
@@ -131,6 +134,8 @@ public final class DsrMetrics implements AutoCloseable {
         gauge(registry, "dsr.mailbox.oldest.age", "Time since the first mail waiting in the support inbox"
                 + " arrived (0: none)", "seconds",
                 m -> inbox.get().map(i -> i.oldest() == null ? 0 : ageSeconds(i.oldest())).orElse(Double.NaN));
+        gauge(registry, "dsr.intake.leader", "1 while this node reads the support mailbox (it holds the store's"
+                + " intake lock), else 0", null, m -> sources.intake().leads() ? 1 : 0, "node", sources.intake().node());
         for (String job : Labels.JOBS) {
             gauge(registry, "dsr.timer.last.run.timestamp", "When a node last ran the timer's slot (0: never)",
                     "seconds", m -> fromStore(f -> epochSeconds(f.timerLastRun().get(job))), "job", job);

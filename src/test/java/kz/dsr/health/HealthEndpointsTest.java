@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class HealthEndpointsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final List<String> OURS = List.of("store", "app-db", "smtp", "mailbox", "datamap", "processors");
+    private static final List<String> OURS = List.of("store", "app-db", "smtp", "mailbox", "intake-leader", "datamap", "processors");
     private static RunningPipeline pipeline;
 
     @BeforeAll

@@ -53,10 +53,45 @@ public final class RunningPipeline implements AutoCloseable {
         // The lifecycle (matching, codes, execution) moves requests on only in the tests about it, which
         // set dsr.flow.poll-ms; intake tests count the mails intake alone sends.
         settings.put("dsr.flow.poll-ms", "3600000");
+        // The node takes the intake lock (and would take it over) within 200 ms, not seconds.
+        settings.put("dsr.intake.leader-check-ms", "200");
+        // A name of its own, not the machine's (which would change what a test sees from host to host).
+        settings.put("dsr.node.name", "test-node");
         settings.putAll(extra);
         store = servers.storeJdbc(url);
         // Tables exist before the pipeline starts, so a test can count (or alter them) at any time.
         kz.dsr.store.StoreDatabase.migrate(store.getDataSource());
+    }
+
+    /**
+     * A second node of the same installation beside {@code first}: the same store database and support
+     * mailbox, its own HTTP and management ports, started. {@code extra} wins over the first's settings
+     * (its node name, say). The mailbox is not emptied: the first node's mail is this node's mail too.
+     */
+    public static RunningPipeline startBeside(RunningPipeline first, Map<String, String> extra) {
+        RunningPipeline p = new RunningPipeline(first, extra);
+        p.startCamel();
+        return p;
+    }
+
+    private RunningPipeline(RunningPipeline first, Map<String, String> extra) {
+        settings = new HashMap<>(first.settings);
+        settings.put("camel.server.port", String.valueOf(freePort()));
+        settings.put("camel.management.port", String.valueOf(freePort()));
+        // Quartz keeps one scheduler per name in a JVM: two nodes in one test JVM would share one. The
+        // node beside runs its timers as a scheduler of its own (the timers are not what it is for).
+        settings.put("dsr.timers.scheduler-name", first.settings.getOrDefault("dsr.timers.scheduler-name",
+                "dsr-pipeline") + "-beside");
+        settings.putAll(extra);
+        store = first.store;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static RunningPipeline start() {
@@ -219,7 +254,7 @@ public final class RunningPipeline implements AutoCloseable {
             f.open(Folder.READ_ONLY);
             int n = 0;
             for (Message m : f.getMessages()) {
-                if (!m.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                if (present(m)) {
                     n++;
                 }
             }
@@ -248,6 +283,42 @@ public final class RunningPipeline implements AutoCloseable {
                 f.close(false);
             }
         });
+    }
+
+    /** For each Message-ID, the folders of the support mailbox holding a copy (deleted-flagged ones not counted). */
+    public Map<String, List<String>> foldersOfEachMail() {
+        return onSupportMailbox(imap -> {
+            Map<String, List<String>> out = new HashMap<>();
+            for (Folder f : imap.getDefaultFolder().list("*")) {
+                if ((f.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                    continue;
+                }
+                f.open(Folder.READ_ONLY);
+                for (Message m : f.getMessages()) {
+                    String id;
+                    try {
+                        id = present(m) ? ((MimeMessage) m).getMessageID() : null;
+                    } catch (jakarta.mail.MessageRemovedException e) {
+                        id = null;
+                    }
+                    if (id != null) {
+                        out.computeIfAbsent(id.substring(1, id.length() - 1), k -> new java.util.ArrayList<>())
+                                .add(f.getFullName());
+                    }
+                }
+                f.close(false);
+            }
+            return out;
+        });
+    }
+
+    /** Not flagged deleted, and not expunged by the pipeline while the test looks (as a mail client sees it). */
+    private static boolean present(Message m) throws MessagingException {
+        try {
+            return !m.isSet(jakarta.mail.Flags.Flag.DELETED);
+        } catch (jakarta.mail.MessageRemovedException e) {
+            return false;
+        }
     }
 
     public boolean folderExists(String folder) {
