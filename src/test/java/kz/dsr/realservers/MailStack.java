@@ -75,6 +75,25 @@ public final class MailStack {
         }
     }
 
+    /**
+     * How many times Postfix took in a mail with each of these Message-IDs (its cleanup log line per
+     * accepted mail): what the pipeline submitted, apart from what Postfix then delivered (a delivery to
+     * Dovecot cut by a Dovecot stop is delivered again by Postfix, a copy the sender did not make).
+     */
+    public static Map<String, Integer> submissions(java.util.Collection<String> messageIds) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        messageIds.forEach(id -> counts.put(id, 0));
+        try (var lines = Files.lines(Path.of("/tmp/dsr-mail/postfix.log"))) {
+            lines.filter(l -> l.contains("/cleanup[") && l.contains("message-id=<")).forEach(l -> {
+                String id = l.substring(l.indexOf("message-id=<") + 12, Math.max(l.indexOf("message-id=<") + 12, l.lastIndexOf('>')));
+                counts.computeIfPresent(id, (k, n) -> n + 1);
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read Postfix's log: " + e.getMessage(), e);
+        }
+        return counts;
+    }
+
     static boolean listening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HOST, port), 500);
