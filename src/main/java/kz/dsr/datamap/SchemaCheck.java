@@ -77,7 +77,7 @@ public final class SchemaCheck {
                 check.compileAll(c);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the schema of the application database to check "
+            throw new kz.dsr.config.ConfigurationError("Cannot read the schema of the application database to check "
                     + map.file() + ": " + e.getMessage(), e);
         }
         List<String> order = check.problems.isEmpty() ? check.erasureOrder() : List.of();
@@ -390,7 +390,7 @@ public final class SchemaCheck {
                 problem(line, what + " does not compile against the database: " + firstLine(e.getMessage()));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot check " + what + ": " + e.getMessage(), e);
+            throw new kz.dsr.config.ConfigurationError("Cannot check " + what + ": " + e.getMessage(), e);
         }
     }
 
