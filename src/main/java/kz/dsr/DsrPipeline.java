@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DsrPipeline.Version.class,
         description = "Answers data-subject requests (erasure, access, rectification, ...) that arrive by mail.",
-        subcommands = {RunCommand.class, DemoLauncher.class,
+        subcommands = {RunCommand.class, DemoLauncher.class, kz.dsr.app.SamplesLauncher.class,
             kz.dsr.classify.ClassifyCommand.class, kz.dsr.classify.TrainCommand.class,
             kz.dsr.execute.PlanCommand.class, kz.dsr.execute.UnblockCommand.class,
             kz.dsr.operator.RequestsCommand.class})
