@@ -191,6 +191,10 @@ class ConfigurationErrorsTest {
                         "Cannot connect to the application database jdbc:postgresql://127.0.0.1:1/app as user 'postgres'"),
                 new Refusal("a timer that is not a cron", Map.of("dsr.timers.retention.cron", "0 30 3 * *"),
                         "A route cannot start: Failed to resolve endpoint: quartz://dsr/retention?cron=0+30+3+*+*"),
+                new Refusal("an application database with no tables yet",
+                        Map.of("dsr.app-db.url", TestServers.get().newDatabase("app_empty")),
+                        " has no tables in schema public, and the data map config/datamap.yaml describes a company's:"
+                                + " check dsr.app-db.url, or for a first run fill it with a sample"),
                 new Refusal("a hash secret too short", Map.of("dsr.datamap.hash-secret", "short"),
                         "(environment variable DSR_DATAMAP_HASH_SECRET) must be set and at least 32 bytes long"));
     }
