@@ -268,10 +268,24 @@ public final class Components implements AutoCloseable {
                 settings.string("dsr.mail.message-id-domain")));
     }
 
-    /** Who is told about requests that need a person, and in which language. */
+    /**
+     * Who is told about requests that need a person, and in which language. There is no default address:
+     * one that nobody reads loses every review, and the support address would feed the mails back into
+     * intake, where mail from ourselves is recorded as noise and read by no one.
+     */
     public MailIntake.Operator operator() {
-        return once("operator", () -> new MailIntake.Operator(settings.string("dsr.operator.address"),
-                settings.string("dsr.operator.language")));
+        return once("operator", () -> {
+            String key = "dsr.operator.address";
+            String address = settings.optional(key).orElseThrow(() -> new kz.dsr.config.ConfigurationError(
+                    settings.where(key) + ": " + key + " is empty: set it to the mailbox of the person who decides"
+                            + " requests that need review (-D" + key + "=... or DSR_OPERATOR_ADDRESS)"));
+            if (ownAddresses().contains(address.toLowerCase(Locale.ROOT))) {
+                throw new kz.dsr.config.ConfigurationError(settings.where(key) + ": " + key + " = " + address
+                        + " is one of our own addresses (dsr.mail.support-address, dsr.mail.own-aliases): mail to it"
+                        + " would come back into intake as our own mail and never reach a person. Give another mailbox");
+            }
+            return new MailIntake.Operator(address, settings.string("dsr.operator.language"));
+        });
     }
 
     /** The replies a request's lifecycle sends; the data map only loaded (texts of holds and categories). */
@@ -343,12 +357,15 @@ public final class Components implements AutoCloseable {
 
     /** Our own addresses: mail from them is never answered. */
     public NoiseDetector noiseDetector() {
-        return once("noiseDetector", () -> {
-            Set<String> own = new HashSet<>();
-            own.add(settings.string("dsr.mail.support-address").toLowerCase(Locale.ROOT));
-            settings.list("dsr.mail.own-aliases").forEach(a -> own.add(a.toLowerCase(Locale.ROOT)));
-            return new NoiseDetector(own);
-        });
+        return once("noiseDetector", () -> new NoiseDetector(ownAddresses()));
+    }
+
+    /** The support address and its aliases, lower case. */
+    private Set<String> ownAddresses() {
+        Set<String> own = new HashSet<>();
+        own.add(settings.string("dsr.mail.support-address").toLowerCase(Locale.ROOT));
+        settings.list("dsr.mail.own-aliases").forEach(a -> own.add(a.toLowerCase(Locale.ROOT)));
+        return own;
     }
 
     public MailIntake mailIntake() {
@@ -427,7 +444,7 @@ public final class Components implements AutoCloseable {
                     try {
                         tiers.put(type, Verification.Tier.valueOf(settings.string(key).toUpperCase(Locale.ROOT)));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(settings.where(key) + ": " + key + " = '"
+                        throw new kz.dsr.config.ConfigurationError(settings.where(key) + ": " + key + " = '"
                                 + settings.string(key) + "' is not a risk tier (expected code, sender or review)");
                     }
                 }

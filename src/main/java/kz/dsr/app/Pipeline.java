@@ -18,7 +18,7 @@ public final class Pipeline {
      */
     public static Main create(Path configFile, Map<String, String> overrides) {
         if (!Files.isRegularFile(configFile)) {
-            throw new IllegalArgumentException("Configuration file " + configFile.toAbsolutePath()
+            throw new kz.dsr.config.ConfigurationError("Configuration file " + configFile.toAbsolutePath()
                     + " not found. Run from the project directory or pass --config PATH.");
         }
         Main main = new Main();

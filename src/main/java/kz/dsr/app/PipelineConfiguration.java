@@ -40,6 +40,10 @@ public final class PipelineConfiguration implements CamelConfiguration {
         // First of all: from here on no log line, error or summary shows a secret of the configuration.
         settings.maskSecrets();
         settings.refuseUnknownKeys();
+        // Camel's HTTP servers only log a port they cannot bind and start without it: callbacks and health
+        // probes would go unanswered while the pipeline runs on.
+        refuseBusyPort(settings, "camel.server", "DSR_HTTP_PORT");
+        refuseBusyPort(settings, "camel.management", "DSR_MANAGEMENT_PORT");
         Registry registry = context.getRegistry();
         // Time is a bean: tests bind their own clock as "clock" to move requests past their deadlines.
         Clock clock = java.util.Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class))
@@ -61,6 +65,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
         // The calendar and the deadlines first: a typo in either stops the start before any connection.
         WorkingCalendar calendar = parts.calendar();
         parts.deadlines();
+        // Whoever decides the requests that need a person: without one the start stops here, not at the first review.
+        parts.operator();
         // The calendar's zone, for the cron triggers in routes/ ({{dsr.calendar.zone}}): one place for the zone.
         context.getPropertiesComponent().addOverrideProperty("dsr.calendar.zone", calendar.zone().getId());
         int year = java.time.LocalDate.now(calendar.zone()).getYear();
@@ -125,6 +131,26 @@ public final class PipelineConfiguration implements CamelConfiguration {
         parts.healthChecks().bindTo(context);
         if (metrics) {
             parts.metrics();
+        }
+    }
+
+    /** Stops the start when the server {@code prefix}.host:port (if enabled) cannot listen: another program has it. */
+    private static void refuseBusyPort(Settings settings, String prefix, String portVariable) {
+        if (!Boolean.parseBoolean(settings.optional(prefix + ".enabled").orElse("false"))) {
+            return;
+        }
+        String host = settings.optional(prefix + ".host").orElse("0.0.0.0");
+        int port = settings.integerAtLeast(prefix + ".port", 0);
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new kz.dsr.config.ConfigurationError(settings.where(prefix + ".port") + ": " + prefix + ".port "
+                    + port + " on " + host + " cannot be listened on (" + e.getMessage() + "): another program has"
+                    + " it. Stop that program, or give another port (" + portVariable + ").", e);
         }
     }
 

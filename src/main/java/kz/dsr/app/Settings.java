@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import kz.dsr.config.ConfigurationError;
 import kz.dsr.secrets.Secrets;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.SensitiveUtils;
@@ -39,7 +40,7 @@ public final class Settings {
      */
     public static Settings fromFile(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("configuration file " + file.toAbsolutePath()
+            throw new ConfigurationError("configuration file " + file.toAbsolutePath()
                     + " not found: run from the pipeline's directory or give --config FILE");
         }
         CamelContext context = new org.apache.camel.impl.DefaultCamelContext();
@@ -52,7 +53,7 @@ public final class Settings {
     public String string(String key) {
         return context.getPropertiesComponent().resolveProperty(key)
                 .map(String::strip)
-                .orElseThrow(() -> new IllegalArgumentException(where(key) + ": " + key
+                .orElseThrow(() -> new ConfigurationError(where(key) + ": " + key
                         + " is missing. Every key is listed, with its meaning, in the shipped config/application.properties."));
     }
 
@@ -67,11 +68,11 @@ public final class Settings {
         try {
             int n = Integer.parseInt(value);
             if (n < min) {
-                throw new IllegalArgumentException(where(key) + ": " + key + " = " + value + " is below the minimum " + min);
+                throw new ConfigurationError(where(key) + ": " + key + " = " + value + " is below the minimum " + min);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where(key) + ": " + key + " = '" + value
+            throw new ConfigurationError(where(key) + ": " + key + " = '" + value
                     + "' is not a whole number (write digits only, e.g. " + key + " = 30)");
         }
     }
@@ -139,7 +140,7 @@ public final class Settings {
             int eq = line.indexOf('=');
             String key = (eq < 0 ? line : line.substring(0, eq)).strip();
             if (key.startsWith("dsr.") && !known.contains(key)) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": unknown key '" + key + "'"
+                throw new ConfigurationError(file + ":" + (i + 1) + ": unknown key '" + key + "'"
                         + (renamed(key) != null ? ": " + renamed(key) : closest(key, known) + ". Remove it or correct its name."));
             }
         }

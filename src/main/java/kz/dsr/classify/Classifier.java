@@ -79,7 +79,7 @@ public final class Classifier {
             modified = a.lastModifiedTime();
             size = a.size();
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the classifier rules: " + e, e);
+            throw new kz.dsr.config.ConfigurationError(file + ": cannot read the classifier rules: " + e, e);
         }
         Rules rules = RulesLoader.load(file);
         Model model = null;
@@ -94,7 +94,7 @@ public final class Classifier {
                 modelModified = a.lastModifiedTime();
                 modelSize = a.size();
             } catch (IOException e) {
-                throw new IllegalArgumentException(file + ": model.file " + m + " cannot be read: " + e, e);
+                throw new kz.dsr.config.ConfigurationError(file + ": model.file " + m + " cannot be read: " + e, e);
             }
             model = Model.read(m);
         }

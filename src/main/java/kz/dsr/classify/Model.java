@@ -277,7 +277,7 @@ final class Model {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the classifier model: " + e, e);
+            throw new kz.dsr.config.ConfigurationError(file + ": cannot read the classifier model: " + e, e);
         }
         List<String> header = new ArrayList<>();
         double[] bias = null;
@@ -297,38 +297,38 @@ final class Model {
             String where = file + ":" + (n + 1) + ": ";
             if (!typesSeen) {
                 if (!f[0].equals("type") || f.length != k + 1) {
-                    throw new IllegalArgumentException(where + "expected the row 'type' naming the " + k + " type columns");
+                    throw new kz.dsr.config.ConfigurationError(where + "expected the row 'type' naming the " + k + " type columns");
                 }
                 for (int t = 0; t < k; t++) {
                     if (!f[t + 1].equals(TYPES[t].name())) {
-                        throw new IllegalArgumentException(where + "column " + (t + 2) + " must be " + TYPES[t] + ", not " + f[t + 1]);
+                        throw new kz.dsr.config.ConfigurationError(where + "column " + (t + 2) + " must be " + TYPES[t] + ", not " + f[t + 1]);
                     }
                 }
                 typesSeen = true;
                 continue;
             }
             if (f.length != k + 1 || f[0].isEmpty()) {
-                throw new IllegalArgumentException(where + "expected a feature and " + k + " weights separated by tabs");
+                throw new kz.dsr.config.ConfigurationError(where + "expected a feature and " + k + " weights separated by tabs");
             }
             double[] w = new double[k];
             for (int t = 0; t < k; t++) {
                 try {
                     w[t] = Double.parseDouble(f[t + 1]);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(where + "not a number: " + f[t + 1]);
+                    throw new kz.dsr.config.ConfigurationError(where + "not a number: " + f[t + 1]);
                 }
                 if (!Double.isFinite(w[t])) {
-                    throw new IllegalArgumentException(where + "not a finite number: " + f[t + 1]);
+                    throw new kz.dsr.config.ConfigurationError(where + "not a finite number: " + f[t + 1]);
                 }
             }
             if (f[0].equals("_bias")) {
                 bias = w;
             } else if (weights.put(f[0], w) != null) {
-                throw new IllegalArgumentException(where + "feature '" + f[0] + "' appears twice");
+                throw new kz.dsr.config.ConfigurationError(where + "feature '" + f[0] + "' appears twice");
             }
         }
         if (bias == null) {
-            throw new IllegalArgumentException(file + ": no _bias row: not a classifier model");
+            throw new kz.dsr.config.ConfigurationError(file + ": no _bias row: not a classifier model");
         }
         return new Model(header, bias, weights);
     }

@@ -392,7 +392,7 @@ final class RulesLoader {
 
     // ---- YAML helpers: every error names the file and the line (see YamlFile) ----
 
-    private IllegalArgumentException error(Node at, String message) {
+    private kz.dsr.config.ConfigurationError error(Node at, String message) {
         return yaml.error(at, message);
     }
 

@@ -49,9 +49,9 @@ public final class YamlFile {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
+            throw new ConfigurationError(file + ": not UTF-8 text", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read " + what + ": " + e.getMessage(), e);
+            throw new ConfigurationError(file + ": cannot read " + what + ": " + e.getMessage(), e);
         }
         Node root;
         try {
@@ -59,12 +59,12 @@ public final class YamlFile {
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
-            throw new IllegalArgumentException(file + ", line " + line + ": " + oneLine(e.getProblem()), e);
+            throw new ConfigurationError(file + ", line " + line + ": " + oneLine(e.getProblem()), e);
         } catch (YamlEngineException e) {
-            throw new IllegalArgumentException(file + ": " + oneLine(e.getMessage()), e);
+            throw new ConfigurationError(file + ": " + oneLine(e.getMessage()), e);
         }
         if (root == null) {
-            throw new IllegalArgumentException(file + ", line 1: the file is empty");
+            throw new ConfigurationError(file + ", line 1: the file is empty");
         }
         return new YamlFile(file, root);
     }
@@ -78,8 +78,8 @@ public final class YamlFile {
     }
 
     /** "FILE, line N: message" — the form of every config error. */
-    public IllegalArgumentException error(Node at, String message) {
-        return new IllegalArgumentException(where(at) + ": " + message);
+    public ConfigurationError error(Node at, String message) {
+        return new ConfigurationError(where(at) + ": " + message);
     }
 
     /** "FILE, line N". */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The data map does not fit the application database; every problem names the file and the line. */
-public final class DataMapException extends IllegalArgumentException {
+public final class DataMapException extends kz.dsr.config.ConfigurationError {
 
     private final List<String> problems;
 

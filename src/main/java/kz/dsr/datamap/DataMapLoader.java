@@ -274,7 +274,7 @@ public final class DataMapLoader {
                 Link link = at.via().get();
                 MappedTable parent = tables.get(link.parent());
                 if (parent == null) {
-                    throw new IllegalArgumentException(yaml.file() + ", line " + link.line() + ": table " + at.name()
+                    throw new kz.dsr.config.ConfigurationError(yaml.file() + ", line " + link.line() + ": table " + at.name()
                             + " links to '" + link.parent() + "', which is not under tables: (expected one of "
                             + tables.keySet() + ")");
                 }
@@ -424,7 +424,7 @@ public final class DataMapLoader {
         for (MappedTable t : map.tables().values()) {
             for (MappedColumn c : t.columns().values()) {
                 if (c.export() && !map.processing().categories().containsKey(c.category())) {
-                    throw new IllegalArgumentException(yaml.file() + ", line " + c.line() + ": " + t.name() + "."
+                    throw new kz.dsr.config.ConfigurationError(yaml.file() + ", line " + c.line() + ": " + t.name() + "."
                             + c.name() + " is exported as category '" + c.category() + "', which processing:"
                             + " categories: does not describe (expected one of "
                             + map.processing().categories().keySet() + ")");

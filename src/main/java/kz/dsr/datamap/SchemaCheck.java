@@ -69,6 +69,13 @@ public final class SchemaCheck {
         SchemaCheck check = new SchemaCheck(map);
         try (Connection c = app.getConnection()) {
             check.readSchema(c);
+            if (check.schema.isEmpty()) {
+                // Not a map that drifted from its database, but no database yet: one problem, not one per table.
+                throw new DataMapException(map.file(), List.of("The application database " + c.getMetaData().getURL()
+                        + " has no tables in schema " + check.schemaName + ", and the data map " + map.file()
+                        + " describes a company's: check dsr.app-db.url, or for a first run fill it with a sample"
+                        + " (samples create inservice --url ...; docs/operations.md)"));
+            }
             check.checkNames();
             if (check.problems.isEmpty()) {
                 check.checkMeaning();
@@ -77,7 +84,7 @@ public final class SchemaCheck {
                 check.compileAll(c);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the schema of the application database to check "
+            throw new kz.dsr.config.ConfigurationError("Cannot read the schema of the application database to check "
                     + map.file() + ": " + e.getMessage(), e);
         }
         List<String> order = check.problems.isEmpty() ? check.erasureOrder() : List.of();
@@ -390,7 +397,7 @@ public final class SchemaCheck {
                 problem(line, what + " does not compile against the database: " + firstLine(e.getMessage()));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot check " + what + ": " + e.getMessage(), e);
+            throw new kz.dsr.config.ConfigurationError("Cannot check " + what + ": " + e.getMessage(), e);
         }
     }
 

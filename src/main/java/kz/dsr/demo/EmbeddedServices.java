@@ -40,6 +40,8 @@ public final class EmbeddedServices implements AutoCloseable {
     public static final String SUPPORT_LOGIN = "support";
     /** Only for the embedded server, which lives and dies with this JVM. */
     public static final String SUPPORT_PASSWORD = "embedded-only";
+    /** Where the embedded setup mails the operator (a mailbox of the embedded server, created on delivery). */
+    public static final String OPERATOR_ADDRESS = "operator@dsr.test";
 
     private final EmbeddedPostgres postgres;
     private final GreenMail mail;
@@ -154,6 +156,7 @@ public final class EmbeddedServices implements AutoCloseable {
         p.put("dsr.mail.smtp.password", SUPPORT_PASSWORD);
         p.put("dsr.mail.support-address", SUPPORT_ADDRESS);
         p.put("dsr.mail.message-id-domain", "dsr.test");
+        p.put("dsr.operator.address", OPERATOR_ADDRESS);
         p.put("dsr.store.url", storeUrl);
         p.put("dsr.store.username", "postgres");
         p.put("dsr.store.password", "postgres");

@@ -40,7 +40,7 @@ public final class AppDatabase {
         try {
             return new com.zaxxer.hikari.HikariDataSource(config);
         } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
-            throw new IllegalStateException("Cannot connect to the application database " + url + " as user '" + username
+            throw new kz.dsr.config.ConfigurationError("Cannot connect to the application database " + url + " as user '" + username
                     + "': " + kz.dsr.store.ErrorText.full(e) + ". Check dsr.app-db.url, dsr.app-db.username and"
                     + " DSR_APP_DB_PASSWORD.", e);
         }

@@ -34,7 +34,7 @@ public final class KeyedHash {
     public KeyedHash(String secret, String previous) {
         this.key = key(secret, "dsr.datamap.hash-secret (environment variable DSR_DATAMAP_HASH_SECRET)");
         if (previous != null && previous.equals(secret)) {
-            throw new IllegalArgumentException("dsr.datamap.previous-hash-secret is the same as dsr.datamap.hash-secret:"
+            throw new kz.dsr.config.ConfigurationError("dsr.datamap.previous-hash-secret is the same as dsr.datamap.hash-secret:"
                     + " after a rotation it is the old secret; without a rotation leave it empty");
         }
         this.previous = previous == null ? null
@@ -43,7 +43,7 @@ public final class KeyedHash {
 
     private static SecretKeySpec key(String secret, String what) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the keyed-hash secret " + what + " must be"
+            throw new kz.dsr.config.ConfigurationError("the keyed-hash secret " + what + " must be"
                     + " set and at least " + MIN_SECRET_BYTES + " bytes long; generate one with: openssl rand -hex 32");
         }
         return Hmac.key(secret);

@@ -88,7 +88,7 @@ public final class MustacheTemplate {
     }
 
     /** A template that cannot be used: where ({@code source:line}) and why. */
-    public static final class Problem extends IllegalArgumentException {
+    public static final class Problem extends kz.dsr.config.ConfigurationError {
 
         private final int line;
         private final String reason;

@@ -84,7 +84,7 @@ public final class Templates {
     public Templates(Path dir) {
         this.dir = dir;
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("Reply templates directory " + dir.toAbsolutePath()
+            throw new kz.dsr.config.ConfigurationError("Reply templates directory " + dir.toAbsolutePath()
                     + " does not exist. Check dsr.templates.dir.");
         }
         List<String> missing = new ArrayList<>();
@@ -99,7 +99,7 @@ public final class Templates {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("Reply template(s) missing: "
+            throw new kz.dsr.config.ConfigurationError("Reply template(s) missing: "
                     + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
                     + (missing.size() > 10 ? " and " + (missing.size() - 10) + " more" : "")
                     + ". Every template exists in " + LANGUAGES + " (dsr.templates.dir = " + dir + ").");

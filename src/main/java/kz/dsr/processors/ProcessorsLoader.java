@@ -367,7 +367,8 @@ public final class ProcessorsLoader {
         }
         String v = environment.apply(var);
         if (v == null || v.isBlank()) {
-            throw yaml.error(m.get(key), what + ": the environment variable " + var + " (" + key + ") is not set");
+            throw yaml.error(m.get(key), what + ": the environment variable " + var + " (" + key + ") is not set."
+                    + " Export it with the value the processor gave you, or set dsr.processors.file empty to run without processors");
         }
         kz.dsr.secrets.Secrets.add(v);
         return v;

@@ -117,7 +117,7 @@ public final class Deadlines {
         try {
             return Term.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(settings.where(key) + ": " + key + " = " + e.getMessage(), e);
+            throw new kz.dsr.config.ConfigurationError(settings.where(key) + ": " + key + " = " + e.getMessage(), e);
         }
     }
 

@@ -30,10 +30,17 @@ public final class StoreDatabase {
         try {
             dataSource = new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
-            throw new IllegalStateException("Cannot connect to the store database " + url + " as user '" + username
+            throw new kz.dsr.config.ConfigurationError("Cannot connect to the store database " + url + " as user '" + username
                     + "': " + rootMessage(e) + ". Check dsr.store.url, dsr.store.username and DSR_STORE_PASSWORD.", e);
         }
-        migrate(dataSource);
+        try {
+            migrate(dataSource);
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            dataSource.close();
+            throw new kz.dsr.config.ConfigurationError("Cannot bring the store's schema " + SCHEMA + " up to date in "
+                    + url + " as user '" + username + "': " + firstLine(e.getMessage()) + ". The user needs the right"
+                    + " to create schema " + SCHEMA + " and its tables (docs/operations.md).", e);
+        }
         return dataSource;
     }
 
@@ -47,6 +54,13 @@ public final class StoreDatabase {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        return message.strip().lines().findFirst().orElse("").strip().replaceAll("\\.+$", "");
     }
 
     private static String rootMessage(Throwable e) {

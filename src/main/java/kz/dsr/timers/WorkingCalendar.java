@@ -247,7 +247,12 @@ public final class WorkingCalendar {
 
         // Each government transfer must change something: a "day off" that is one anyway, or a
         // "working day" that is one anyway, is most likely a mistyped date.
-        WorkingCalendar statutory = new WorkingCalendar(zone, weekend, holidays, kurban, List.of(), List.of());
+        WorkingCalendar statutory;
+        try {
+            statutory = new WorkingCalendar(zone, weekend, holidays, kurban, List.of(), List.of());
+        } catch (IllegalArgumentException e) {
+            throw yaml.error(root, e.getMessage());
+        }
         for (Map.Entry<LocalDate, Node> e : daysOff.entrySet()) {
             if (!statutory.isWorkingDay(e.getKey())) {
                 throw yaml.error(e.getValue(), "transfers: " + e.getKey() + " (" + dayName(e.getKey())

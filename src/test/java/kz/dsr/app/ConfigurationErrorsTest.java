@@ -11,6 +11,8 @@ import kz.dsr.testing.TestServers;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A configuration mistake stops the start with a message that names the file, the line and the fix. */
 class ConfigurationErrorsTest {
@@ -157,5 +159,90 @@ class ConfigurationErrorsTest {
         int line = lineOf(Path.of("config/processors.yaml"), "    auth: { scheme: bearer, token-env: DSR_PROCESSOR_PAYBOX_TOKEN }");
         assertTrue(messages.contains("config/processors.yaml, line " + line + ": processor paybox: the"
                 + " environment variable DSR_PROCESSOR_PAYBOX_TOKEN (token-env) is not set"), messages);
+    }
+
+    // ---- the start as an operator sees it: `run` in a JVM of its own -----------------------------------
+
+    /** The settings of the embedded servers, made once: each start below changes one thing in them. */
+    private static Map<String, String> embedded;
+
+    private static synchronized Map<String, String> embedded() {
+        if (embedded == null) {
+            EmbeddedServices servers = TestServers.get();
+            embedded = Map.copyOf(servers.pipelineSettings(servers.newDatabase("dsr_refusal")));
+        }
+        return embedded;
+    }
+
+    /** A refused start: what is changed, and the words its one line must hold. */
+    record Refusal(String what, Map<String, String> changed, String line) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static java.util.stream.Stream<Refusal> refusals() throws Exception {
+        int tokenLine = lineOf(Path.of("config/processors.yaml"),
+                "    auth: { scheme: bearer, token-env: DSR_PROCESSOR_PAYBOX_TOKEN }");
+        return java.util.stream.Stream.of(
+                new Refusal("no operator address", Map.of("dsr.operator.address", ""),
+                        "-Ddsr.operator.address: dsr.operator.address is empty: set it to the mailbox of the person"),
+                new Refusal("the operator is our own support address",
+                        Map.of("dsr.operator.address", EmbeddedServices.SUPPORT_ADDRESS),
+                        "dsr.operator.address = support@dsr.test is one of our own addresses"),
+                new Refusal("a processor's token not in the environment", Map.of("dsr.processors.file", "config/processors.yaml"),
+                        "config/processors.yaml, line " + tokenLine + ": processor paybox: the environment variable"
+                                + " DSR_PROCESSOR_PAYBOX_TOKEN (token-env) is not set."),
+                new Refusal("the store unreachable", Map.of("dsr.store.url", "jdbc:postgresql://127.0.0.1:1/none"),
+                        "Cannot connect to the store database jdbc:postgresql://127.0.0.1:1/none as user 'postgres'"),
+                new Refusal("the application database unreachable", Map.of("dsr.app-db.url", "jdbc:postgresql://127.0.0.1:1/app"),
+                        "Cannot connect to the application database jdbc:postgresql://127.0.0.1:1/app as user 'postgres'"),
+                new Refusal("a timer that is not a cron", Map.of("dsr.timers.retention.cron", "0 30 3 * *"),
+                        "A route cannot start: Failed to resolve endpoint: quartz://dsr/retention?cron=0+30+3+*+*"),
+                new Refusal("an application database with no tables yet",
+                        Map.of("dsr.app-db.url", TestServers.get().newDatabase("app_empty")),
+                        " has no tables in schema public, and the data map config/datamap.yaml describes a company's:"
+                                + " check dsr.app-db.url, or for a first run fill it with a sample"),
+                new Refusal("a hash secret too short", Map.of("dsr.datamap.hash-secret", "short"),
+                        "(environment variable DSR_DATAMAP_HASH_SECRET) must be set and at least 32 bytes long"));
+    }
+
+    /**
+     * {@code run} with the embedded settings and these changed, the passwords in the environment as an
+     * operator gives them (the embedded server's "postgres" would be masked wherever it is printed, a
+     * user name and every JDBC URL included).
+     */
+    private static kz.dsr.testing.ChildJvm.Result start(Map<String, String> changed) {
+        Map<String, String> settings = new java.util.HashMap<>(embedded());
+        settings.keySet().removeIf(k -> k.endsWith("password"));
+        settings.putAll(changed);
+        return kz.dsr.testing.ChildJvm.run(settings, Map.of("DSR_STORE_PASSWORD", "store-password-of-the-test",
+                "DSR_APP_DB_PASSWORD", "app-password-of-the-test",
+                "DSR_MAIL_IMAP_PASSWORD", EmbeddedServices.SUPPORT_PASSWORD,
+                "DSR_MAIL_SMTP_PASSWORD", EmbeddedServices.SUPPORT_PASSWORD), java.time.Duration.ofSeconds(120), "run");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void aRefusedStartIsOneLineWithoutAStackTraceAndExitCode2(Refusal refusal) {
+        kz.dsr.testing.ChildJvm.Result run = start(refusal.changed());
+        java.util.List<String> lines = run.output().lines().filter(l -> l.contains(refusal.line())).toList();
+        assertTrue(lines.size() == 1, "one line with '" + refusal.line() + "', got:\n" + run.output());
+        assertTrue(run.stackTraceLines().isEmpty(), "no stack trace:\n" + run.output());
+        org.junit.jupiter.api.Assertions.assertEquals(2, run.exitCode(), run.output());
+    }
+
+    @Test
+    void aPortAnotherProgramHasStopsTheStartInOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            kz.dsr.testing.ChildJvm.Result run = start(Map.of("camel.server.port", String.valueOf(taken.getLocalPort())));
+            String line = "-Dcamel.server.port: camel.server.port " + taken.getLocalPort()
+                    + " on 127.0.0.1 cannot be listened on";
+            assertTrue(run.output().lines().filter(l -> l.startsWith(line)).count() == 1, run.output());
+            assertTrue(run.output().contains("give another port (DSR_HTTP_PORT)"), run.output());
+            assertTrue(run.stackTraceLines().isEmpty(), "no stack trace:\n" + run.output());
+            org.junit.jupiter.api.Assertions.assertEquals(2, run.exitCode(), run.output());
+        }
     }
 }

@@ -51,7 +51,7 @@ class ProcessorCallbackSafetyTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String PAYBOX_SECRET = "safety-paybox-callback-secret-0123456789abcdef";
     private static final String ANALYTIX_SECRET = "safety-analytix-callback-secret-0123456789abcdef";
-    private static final String OPERATOR = "privacy-team@example.kz";
+    private static final String OPERATOR = kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS;
     /** What our answers may carry; anything else came from the caller. */
     private static final Set<String> OUR_HEADERS = Set.of(":status", "content-type", "content-length", "transfer-encoding",
             "date", "connection", "keep-alive");

@@ -36,7 +36,7 @@ class ProcessorConfirmationTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String PAYBOX_SECRET = "paybox-callback-secret-0123456789abcdef";
     private static final String ANALYTIX_SECRET = "analytix-callback-secret-0123456789abcdef";
-    private static final String OPERATOR = "privacy-team@example.kz";
+    private static final String OPERATOR = kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS;
 
     private static final AtomicInteger references = new AtomicInteger(990100);
     /** What the stub answers to GET /opendsr/requests/{id}: an HTTP status and a body. */

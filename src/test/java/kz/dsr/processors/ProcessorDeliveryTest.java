@@ -42,7 +42,7 @@ class ProcessorDeliveryTest {
     private static final String TOKEN_ENV = "DSR_TEST_PAYBOX_TOKEN";
     private static final String TOKEN = "paybox-test-token";
     private static final String SUBJECT_EMAIL = "Subject.One@Example.kz";
-    private static final String OPERATOR = "privacy-team@example.kz";
+    private static final String OPERATOR = kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS;
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final LocalProcessor paybox = LocalProcessor.start();

@@ -40,6 +40,9 @@ public final class OperatorCommands {
             props = replaceOnce(props, "dsr.app-db.username = dsr_app\n", "dsr.app-db.username = postgres\n");
             props = replaceOnce(props, "dsr.app-db.password =\n", "dsr.app-db.password = postgres\n");
         }
+        // The installation's operator, which the shipped file leaves for each site to fill in.
+        props = replaceOnce(props, "dsr.operator.address =\n",
+                "dsr.operator.address = " + kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS + "\n");
         Files.writeString(file, props, StandardCharsets.UTF_8);
         return new OperatorCommands(file);
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import kz.dsr.request.RequestStatus;
@@ -46,7 +47,7 @@ class ClusteredTimersTest {
             clock.set(Instant.now().plus(Duration.ofDays(31))); // a month later, in a second
             await("escalated", Duration.ofSeconds(20), () -> pipeline.count("select count(*) from request_event where"
                     + " request_id = ? and kind = 'ESCALATED_OVERDUE'", request.id()) == 1);
-            await("the operator's mail", Duration.ofSeconds(20), () -> pipeline.received("privacy-team@example.kz").stream()
+            await("the operator's mail", Duration.ofSeconds(20), () -> pipeline.received(kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS).stream()
                     .anyMatch(m -> {
                         try {
                             return m.getSubject().startsWith("Overdue [" + request.reference());
@@ -85,6 +86,12 @@ class ClusteredTimersTest {
             Path log = Files.createTempFile("dsr-node2", ".log");
             Process second = pipeline.startInChildJvm(log);
             try {
+                // Each node its own HTTP and management port, as on two hosts: the start refuses a port in use.
+                for (String port : List.of("camel.server.port", "camel.management.port")) {
+                    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                        pipeline.settings().put(port, String.valueOf(free.getLocalPort()));
+                    }
+                }
                 pipeline.startCamel();
                 await("both nodes in the cluster", Duration.ofSeconds(60), () -> pipeline.count(
                         "select count(distinct instance_name) from qrtz_scheduler_state") == 2);
