@@ -107,6 +107,7 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("callbackReplays", parts.callbackReplays());
         registry.bind("processorCallbacks", parts.processorCallbacks());
         registry.bind("processorPolls", parts.processorPolls());
+        registry.bind("processorCertificates", parts.processorCertificates());
         // Timers: Quartz on the store, clustered (each job fires on one node), cron from the config.
         QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
         quartz.setPrefixInstanceName(false);

@@ -298,12 +298,18 @@ public final class ProcessorTasks implements ThreadReplies {
         return true;
     }
 
-    /** The processor's API took the request: OpenDSR waits for its status; a custom API's 2xx confirms. */
-    public Change delivered(Outbox.Item item, int httpStatus, String response) {
+    /**
+     * The processor's API took the request: OpenDSR waits for its status; a custom API's 2xx confirms.
+     *
+     * @param details what its answer told us beside the status (an OpenDSR answer's ids and dates), for the timeline
+     */
+    public Change delivered(Outbox.Item item, int httpStatus, Map<String, Object> details) {
         UUID id = UUID.fromString(item.mail().messageId());
         DataProcessor p = processors.byName(item.mail().recipient()).orElse(null);
         TaskStatus to = p != null && p.kind() == DataProcessor.Kind.HTTP ? TaskStatus.COMPLETED : TaskStatus.SENT;
-        return report(item.mail().recipient(), id, to, "api", Map.of("httpStatus", httpStatus));
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        all.put("httpStatus", httpStatus);
+        return report(item.mail().recipient(), id, to, "api", all);
     }
 
     /** The mail to an email processor left (called by the relay after every sent mail; others are ignored). */
