@@ -20,6 +20,9 @@ import kz.dsr.store.RequestStore.Request;
  */
 public final class Notices {
 
+    /** The outbox description of an OpenDSR cancellation (DELETE {url}{request path}/{id}, no body). */
+    public static final String OPENDSR_CANCEL = "OpenDSR CANCEL";
+
     private final MailComposer composer;
     private final String callbackUrl;
 

@@ -69,6 +69,10 @@ public final class ProcessorClient {
             throw DeliveryFailure.givenUp(reason);
         }
         DataProcessor.Http http = p.http().get();
+        if (p.kind() == DataProcessor.Kind.OPENDSR && Notices.OPENDSR_CANCEL.equals(item.mail().subject())) {
+            cancel(p, http, item);
+            return;
+        }
         byte[] body = item.mail().body().getBytes(StandardCharsets.UTF_8);
         HttpResponse<InputStream> response;
         byte[] raw;
@@ -110,6 +114,54 @@ public final class ProcessorClient {
                     + " url?) and settle the request with the processor";
             outbox.giveUp(item, reason);
             tasks.refused(item, status, answer);
+            LOG.warn("Outbox message {}: {}", item.id(), reason);
+            throw DeliveryFailure.givenUp(reason);
+        }
+    }
+
+    /**
+     * §9: {@code DELETE {url}{request path}/{id}}. A signed 2xx confirms, 404 means it never had it; 408,
+     * 429, 5xx, no answer or a badly signed 2xx is retried; another 4xx is its refusal (it started on the
+     * request, most likely): not retried, the operator is told.
+     */
+    private void cancel(DataProcessor p, DataProcessor.Http http, Outbox.Item item) throws DeliveryFailure {
+        String reference = item.mail().reference();
+        URI url = URI.create(requests(p) + "/" + item.mail().messageId());
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(http.responseTimeout())
+                .header("Accept", "application/json")
+                .header("Idempotency-Key", item.mail().messageId())
+                .DELETE();
+        authenticate(b, http.auth(), new byte[0]);
+        HttpResponse<byte[]> response;
+        try {
+            response = client(p).send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw DeliveryFailure.retry(who(p, reference) + ": the cancellation failed with "
+                    + e.getClass().getSimpleName() + " " + e.getMessage() + " (retried)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryFailure.retry(who(p, reference) + ": the cancellation was interrupted (retried)");
+        }
+        int status = response.statusCode();
+        byte[] raw = response.body().length > MAX_ANSWER_BYTES
+                ? java.util.Arrays.copyOf(response.body(), MAX_ANSWER_BYTES) : response.body();
+        if (status / 100 == 2) {
+            ProcessorCertificates.Check check = certificates.verifyAnswer(p, response, response.body());
+            if (!check.verified()) {
+                throw DeliveryFailure.retry(who(p, reference) + " answered the cancellation HTTP " + status
+                        + ", not taken: " + check.reason() + " (retried)");
+            }
+            tasks.cancelAnswered(item, status, ProcessorCallbacks.reported(OpenDsrAnswers.json(raw)), null);
+        } else if (status == 404) {
+            tasks.cancelAnswered(item, status, Map.of("note", "the processor has no such request"), null);
+        } else if (status == 408 || status == 429 || status >= 500) {
+            throw DeliveryFailure.retry(who(p, reference) + " answered the cancellation HTTP " + status + " (retried)");
+        } else {
+            String answer = OpenDsrAnswers.withoutEncodedRequest(raw);
+            String reason = who(p, reference) + " refused the cancellation with HTTP " + status + ": not retried;"
+                    + " the operator was told";
+            outbox.giveUp(item, reason);
+            tasks.cancelAnswered(item, status, Map.of(), "HTTP " + status + ": " + ProcessorCallbacks.cut(answer));
             LOG.warn("Outbox message {}: {}", item.id(), reason);
             throw DeliveryFailure.givenUp(reason);
         }

@@ -286,6 +286,12 @@ public final class ProcessorTasks implements ThreadReplies {
     private boolean closeNow(long requestId, String reason, String actor) {
         jdbc.queryForList("select id from request where id = ? for update", requestId);
         String reference = jdbc.queryForObject("select reference from request where id = ?", String.class, requestId);
+        // OpenDSR processors that have not started on it: their requests are cancelled there (§9 allows it
+        // while pending). Read from the store, not the processors file: the operator's command has none.
+        List<Task> notStarted = jdbc.query("select t.id, t.request_id, r.reference, t.processor, t.subject_request_id,"
+                + " t.status, t.due_at from processor_task t join request r on r.id = t.request_id where t.request_id = ?"
+                + " and t.kind = 'OPENDSR' and t.status in ('QUEUED', 'SENT', 'PENDING') order by t.id",
+                (rs, n) -> task(rs), requestId);
         List<String> open = jdbc.queryForList("update processor_task set status = 'CLOSED', last_change_at = now(),"
                 + " next_poll_at = null where request_id = ? and status not in ('COMPLETED', 'CLOSED') returning processor",
                 String.class, requestId);
@@ -294,8 +300,65 @@ public final class ProcessorTasks implements ThreadReplies {
         if (!moved) {
             throw new IllegalStateException("request " + reference + " is not waiting for processors: nothing closed");
         }
+        notStarted.forEach(this::cancel);
         outbox.release("completed:" + reference);
         return true;
+    }
+
+    /** Event key of the cancellation sent to a processor for one task. */
+    public static String cancelKey(UUID subjectRequestId) {
+        return "processor-cancel:" + subjectRequestId;
+    }
+
+    /**
+     * In the close's transaction: a notice still waiting in the outbox is withdrawn (the processor never
+     * hears of the request); one that left, or may have, is followed by a DELETE of the request there.
+     */
+    private void cancel(Task t) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("processor", t.processor());
+        details.put("subjectRequestId", t.subjectRequestId().toString());
+        String notice = Outbox.PROCESSOR_KEY_PREFIX + t.reference() + ":" + t.processor();
+        if (t.status() == TaskStatus.QUEUED && outbox.withdraw(notice, "withdrawn before it was sent: the request"
+                + " was closed by an operator")) {
+            events.append(t.requestId(), "PROCESSOR_WITHDRAWN", ACTOR, details);
+            LOG.info("Request {}: the notice to processor {} was withdrawn before it was sent (request closed)",
+                    t.reference(), t.processor());
+            return;
+        }
+        outbox.enqueueHttp(cancelKey(t.subjectRequestId()), t.requestId(), t.processor(), Notices.OPENDSR_CANCEL,
+                t.subjectRequestId().toString(), "");
+        events.append(t.requestId(), "PROCESSOR_CANCEL_REQUESTED", ACTOR, details);
+        LOG.info("Request {}: processor {} had not started on it; its request there is cancelled (DELETE)",
+                t.reference(), t.processor());
+    }
+
+    /**
+     * The processor answered our cancellation: 2xx (signed, checked by the caller) or 404 (it never had
+     * the request) settle it; any other refusal is the operator's (it started meanwhile, most likely).
+     */
+    public void cancelAnswered(Outbox.Item item, int httpStatus, Map<String, Object> details, String refusal) {
+        Optional<Task> found = byId(UUID.fromString(item.mail().messageId()));
+        if (found.isEmpty()) {
+            return;
+        }
+        Task t = found.get();
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("processor", t.processor());
+        all.put("subjectRequestId", t.subjectRequestId().toString());
+        all.put("httpStatus", httpStatus);
+        all.putAll(details);
+        transaction.executeWithoutResult(s -> {
+            if (refusal == null) {
+                events.append(t.requestId(), "PROCESSOR_CANCEL_CONFIRMED", ACTOR, all);
+                LOG.info("Request {}: processor {} confirmed the cancellation (HTTP {})", t.reference(), t.processor(),
+                        httpStatus);
+            } else {
+                events.append(t.requestId(), "PROCESSOR_CANCEL_REFUSED", ACTOR, all);
+                escalate(t, "refused to cancel the request (closed by an operator); it may have started on it",
+                        refusal);
+            }
+        });
     }
 
     /**
