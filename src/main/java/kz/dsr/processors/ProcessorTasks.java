@@ -205,6 +205,10 @@ public final class ProcessorTasks implements ThreadReplies {
             int moved = jdbc.update("update processor_task set status = ?, last_change_at = ?, next_poll_at = ?"
                     + " where id = ? and status = ?", to.name(), Timestamp.from(at), nextPoll, t.id(), seen.name());
             if (moved == 1) {
+                if (details.get("resultsUrl") instanceof String url) {
+                    jdbc.update("update processor_task set results_url = ?, results_count = ? where id = ?", url,
+                            details.get("resultsCount") instanceof Number n ? n.longValue() : null, t.id());
+                }
                 changed(t, seen, to, source, details, told);
                 return Change.CHANGED;
             }
