@@ -175,6 +175,14 @@ public final class ProcessorCertificates {
         return Optional.ofNullable(held.get(processor)).map(Held::problem);
     }
 
+    /**
+     * What the processor's last discovery says it does not take of what we send it (identities, types,
+     * API version), as the start-up warning says; empty when all matches or it was not asked yet.
+     */
+    public Optional<String> mismatch(String processor) {
+        return Optional.ofNullable(warned.get(processor)).filter(w -> !w.isEmpty());
+    }
+
     private boolean due(Held h) {
         Instant now = clock.instant();
         if (h.certificate() == null) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import kz.dsr.demo.DemoCa;
@@ -60,7 +61,9 @@ class OpenDsrCallbackTest {
                 TestProcessors.openDsr("selfie", selfie.openDsrBase()),
                 TestProcessors.openDsr("elsewhere", elsewhere.openDsrBase()),
                 TestProcessors.openDsr("stale", stale.openDsrBase()),
-                TestProcessors.openDsr("rotating", rotating.openDsrBase()))));
+                TestProcessors.openDsr("rotating", rotating.openDsrBase()),
+                TestProcessors.openDsr("mismatch", local(TestProcessors.identity("mismatch.test")).openDsrBase())
+                        .replace("{ from: email, type: email, format: sha256 }", "{ from: subject, type: user_id }"))));
     }
 
     private static LocalProcessor local(DemoCa.Identity identity) {
@@ -226,6 +229,23 @@ class OpenDsrCallbackTest {
         UUID other = sent(second, "rotating");
         assertEquals(403, TestProcessors.signed(endpoint(), ROTATING_1, status(other, "completed")).statusCode());
         assertEquals("SENT", taskStatus(other));
+    }
+
+    // ---- discovery ------------------------------------------------------------------------------
+
+    /**
+     * Its discovery (asked at start) lists the identities it takes: one we would send that is not among
+     * them is a warning naming the processor, kept for the operator; a processor that takes ours has none.
+     */
+    @Test
+    void anIdentityTheProcessorDoesNotTakeIsAWarningNamingIt() {
+        ProcessorCertificates certificates = pipeline.context().getRegistry()
+                .lookupByNameAndType("processorCertificates", ProcessorCertificates.class);
+        await("the start-up discovery", WAIT, () -> certificates.certificate("mismatch").isPresent());
+        assertTrue(certificates.mismatch("mismatch").orElse("").contains("identity user_id/raw (from our subject)"),
+                String.valueOf(certificates.mismatch("mismatch")));
+        await("paybox's discovery", WAIT, () -> certificates.certificate("paybox").isPresent());
+        assertEquals(Optional.empty(), certificates.mismatch("paybox"));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
