@@ -54,9 +54,12 @@ import kz.dsr.notify.SmsGateway;
 import kz.dsr.notify.SmtpSender;
 import kz.dsr.notify.Templates;
 import kz.dsr.processors.CallbackReplays;
+import kz.dsr.processors.CertificateAlerts;
+import kz.dsr.processors.CertificateCheck;
 import kz.dsr.processors.CircuitBreakers;
 import kz.dsr.processors.Notices;
 import kz.dsr.processors.ProcessorCallbacks;
+import kz.dsr.processors.ProcessorCertificates;
 import kz.dsr.processors.ProcessorClient;
 import kz.dsr.processors.ProcessorDelivery;
 import kz.dsr.processors.ProcessorPolls;
@@ -514,16 +517,32 @@ public final class Components implements AutoCloseable {
     }
 
     public ProcessorCallbacks processorCallbacks() {
-        return once("processorCallbacks", () -> new ProcessorCallbacks(processorTasks(), callbackReplays(),
-                transaction(), settings.integerAtLeast("camel.server.max-body-size", 1024)));
+        return once("processorCallbacks", () -> new ProcessorCallbacks(processorTasks(), processorCertificates(),
+                callbackReplays(), transaction(), settings.integerAtLeast("camel.server.max-body-size", 1024),
+                settings.string("dsr.processors.callback-url")));
+    }
+
+    /** The OpenDSR processors' signing certificates, from their discovery, checked against the trust store. */
+    public ProcessorCertificates processorCertificates() {
+        return once("processorCertificates", () -> {
+            String trustStore = settings.string("dsr.processors.trust-store");
+            CertificateCheck check = trustStore.isBlank() ? CertificateCheck.jdkTrustStore()
+                    : CertificateCheck.pemFile(Path.of(trustStore));
+            return new ProcessorCertificates(processors(), check,
+                    new CertificateAlerts(composer(), outbox(), operator(), clock), clock,
+                    Duration.ofHours(settings.integerAtLeast("dsr.processors.discovery-hours", 1)),
+                    Duration.ofSeconds(settings.integerAtLeast("dsr.processors.certificate-retry-seconds", 0)));
+        });
     }
 
     public ProcessorClient processorClient() {
-        return once("processorClient", () -> new ProcessorClient(processors(), processorTasks(), outbox()));
+        return once("processorClient", () -> new ProcessorClient(processors(), processorTasks(), outbox(),
+                processorCertificates()));
     }
 
     public ProcessorPolls processorPolls() {
-        return once("processorPolls", () -> new ProcessorPolls(processorTasks(), transaction(), processorClient()));
+        return once("processorPolls", () -> new ProcessorPolls(processorTasks(), transaction(), processorClient(),
+                processorCertificates()));
     }
 
     /** One circuit breaker per processor (the relay's calls go through them; the health check reads them). */

@@ -118,6 +118,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("callbackReplays", parts.callbackReplays());
         registry.bind("processorCallbacks", parts.processorCallbacks());
         registry.bind("processorPolls", parts.processorPolls());
+        registry.bind("processorCertificates", parts.processorCertificates());
+        registry.bind("openApiDocument", new kz.dsr.processors.OpenApiDocument());
         // Timers: Quartz on the store, clustered (each job fires on one node), cron from the config.
         QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
         quartz.setPrefixInstanceName(false);

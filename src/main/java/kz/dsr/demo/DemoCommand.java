@@ -97,12 +97,16 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * inService's processors (config/processors.yaml: paybox over OpenDSR, appmetrica's own API) played
      * by one local receiver: every call goes there (a copy of the file pointing at it), and it confirms paybox's
-     * requests by a signed callback to our /opendsr/callback. The secrets are made up for this run.
+     * requests by a callback to our /opendsr/callback, signed with a certificate for paybox's domain that a
+     * CA made for this run issued; the pipeline trusts that CA alone (dsr.processors.trust-store). The
+     * secrets are made up for this run.
      */
     private void tellTheLocalProcessor(Map<String, String> settings, LocalProcessor processors, Path work)
             throws IOException {
-        for (String name : List.of("DSR_PROCESSOR_PAYBOX_TOKEN", "DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET",
-                "DSR_PROCESSOR_APPMETRICA_SECRET")) {
+        DemoCa ca = DemoCa.create("dsr-pipeline demo CA");
+        processors.signingAs(ca.issue("opendsr.paybox.example", "EC")).callingBack();
+        settings.put("dsr.processors.trust-store", ca.writeTrustStore(work.resolve("demo-ca.pem")).toString());
+        for (String name : List.of("DSR_PROCESSOR_PAYBOX_TOKEN", "DSR_PROCESSOR_APPMETRICA_SECRET")) {
             if (ProcessorsLoader.fromEnvironment(name) == null) {
                 System.setProperty(name, "demo-only-" + java.util.UUID.randomUUID() + java.util.UUID.randomUUID());
             }
@@ -111,8 +115,6 @@ public final class DemoCommand implements Callable<Integer> {
         settings.put("dsr.processors.file", LocalProcessor.pointedAt(Path.of("config/processors.yaml"),
                 processors.openDsrBase(), work).toString());
         settings.put("dsr.processors.callback-url", callback);
-        processors.callbackTo(java.net.URI.create(callback), "privacy.paybox.example",
-                ProcessorsLoader.fromEnvironment("DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET"));
     }
 
     private void printReport(JdbcTemplate store, int replies) {

@@ -64,6 +64,7 @@ public final class Templates {
         c.put("digest", none.and("date", "count")
                 .list("requests", "reference", "type", "status", "due", "overdue", "daysLeft", "daysOverdue"));
         c.put("processor-escalation", none.and("processor", "what", "details", "subjectRequestId"));
+        c.put("processor-certificate", none.and("processor", "domain", "problem"));
         c.put("processor-request", none.and("subjectRequestId", "type", "submittedTime", "processor")
                 .list("identities", "type", "value", "hashed")
                 .list("correction", "field", "newValue"));

@@ -54,7 +54,8 @@ final class RequestShow extends StoreCommand {
     /** The processors told about the request, when there are any. */
     private static void printProcessors(OperatorStore store, RequestRow r, PrintStream out) {
         List<Map<String, Object>> tasks = store.jdbc.queryForList("select processor, kind, status, due_at,"
-                + " subject_request_id from processor_task where request_id = ? order by id", r.id());
+                + " subject_request_id, results_url, results_count from processor_task where request_id = ? order by id",
+                r.id());
         if (tasks.isEmpty()) {
             return;
         }
@@ -64,6 +65,11 @@ final class RequestShow extends StoreCommand {
             out.printf("  %-20s %-8s %-12s due %s  id %s%n", t.get("processor"), t.get("kind"), t.get("status"),
                     TIME.format(((Timestamp) t.get("due_at")).toInstant().atZone(store.zone)),
                     t.get("subject_request_id"));
+            if (t.get("results_url") != null) {
+                // The processor's own page: open it yourself (it is not fetched, and may need the processor's login).
+                out.printf("  %-20s results: %s%s%n", "", t.get("results_url"),
+                        t.get("results_count") == null ? "" : " (" + t.get("results_count") + " result(s))");
+            }
         }
     }
 

@@ -22,13 +22,20 @@ import kz.dsr.request.RequestType;
  */
 public record DataProcessor(String name, String description, Kind kind, Set<RequestType> types, List<String> categories,
         Duration confirmWithin, List<IdentitySpec> identities, Optional<Http> http, Optional<Email> email,
-        Optional<Callback> callback, Duration pollEvery, int line) {
+        Optional<OpenDsr> openDsr, Duration pollEvery, int line) {
 
     /** How the processor is told. */
     public enum Kind {
-        /** OpenDSR: POST {base}/requests, status by GET {base}/requests/{id} and callbacks. */
+        /**
+         * OpenDSR (OpenCompliance 1.0, formerly OpenGDPR): POST {base}{request path}, status by
+         * GET {base}{request path}/{id}, cancellation by DELETE, signed callbacks; every answer and callback
+         * signed with the processor's certificate, found through GET {base}/discovery.
+         */
         OPENDSR,
-        /** The provider's own HTTP API: a JSON template per request type; a 2xx answer is its confirmation. */
+        /**
+         * The provider's own HTTP API (not OpenDSR): a JSON template per request type; a 2xx answer is its
+         * confirmation. Our calls may be signed with a shared secret (auth scheme hmac) if its API asks so.
+         */
         HTTP,
         /** A mail to the provider's privacy address; its answer, carrying our reference, is its confirmation. */
         EMAIL
@@ -69,10 +76,17 @@ public record DataProcessor(String name, String description, Kind kind, Set<Requ
     }
 
     /**
-     * Callbacks from the processor to {@code POST /opendsr/callback}: it names itself in the header
-     * {@code X-OpenDSR-Processor-Domain} and signs the body with HMAC-SHA256 under {@code secret}.
+     * What an OpenDSR processor is to us besides its URL.
+     *
+     * @param domain      the allow-listed domain it signs as: named in its X-…-Processor-Domain header and in
+     *                    its certificate; a message naming another domain is not its
+     * @param headers     the header family and request path it speaks (any family is accepted from it)
+     * @param requestPath where requests go under its base URL (e.g. /opendsr_requests)
+     * @param apiVersion  the api_version we state in each request
+     * @param callbacks   whether it is asked to call back (status_callback_urls)
      */
-    public record Callback(String domain, String secret) {
+    public record OpenDsr(String domain, OpenDsrHeaders headers, String requestPath, String apiVersion,
+            boolean callbacks) {
     }
 
     /** Whether a request of this type (and, for a correction, of this field's categories) goes to it. */

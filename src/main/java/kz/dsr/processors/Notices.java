@@ -20,8 +20,8 @@ import kz.dsr.store.RequestStore.Request;
  */
 public final class Notices {
 
-    /** Stated in every OpenDSR request we send. */
-    public static final String OPENDSR_API_VERSION = "0.1";
+    /** The outbox description of an OpenDSR cancellation (DELETE {url}{request path}/{id}, no body). */
+    public static final String OPENDSR_CANCEL = "OpenDSR CANCEL";
 
     private final MailComposer composer;
     private final String callbackUrl;
@@ -32,7 +32,7 @@ public final class Notices {
         this.callbackUrl = callbackUrl;
     }
 
-    /** The OpenDSR {@code POST {base}/requests} body. */
+    /** The OpenDSR {@code POST {base}{request path}} body (§7.1). */
     public String openDsr(DataProcessor p, UUID id, Request r, Instant submitted, SubjectIdentities who) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("regulation", p.http().orElseThrow().regulation());
@@ -40,8 +40,8 @@ public final class Notices {
         body.put("subject_request_type", r.type() == RequestType.ACCESS ? "access" : "erasure");
         body.put("submitted_time", DateTimeFormatter.ISO_INSTANT.format(submitted));
         body.put("subject_identities", identities(p, who));
-        body.put("api_version", OPENDSR_API_VERSION);
-        if (p.callback().isPresent() && !callbackUrl.isBlank()) {
+        body.put("api_version", p.openDsr().orElseThrow().apiVersion());
+        if (p.openDsr().get().callbacks() && !callbackUrl.isBlank()) {
             body.put("status_callback_urls", List.of(callbackUrl));
         }
         return Json.write(body);

@@ -1,6 +1,5 @@
 package kz.dsr.processors;
 
-import kz.dsr.secrets.Hmac;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -15,10 +14,12 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * {@code POST /opendsr/callback}: an OpenDSR processor tells us where it stands on a request. The
- * checks run in this order so that nothing from an unknown or forged caller is ever parsed: the
- * processor is found by its {@code X-OpenDSR-Processor-Domain}, the body must be JSON (a form is what
- * a browser can be made to post), the {@code X-OpenDSR-Signature} (HMAC-SHA256 of the raw body under
- * its callback secret) is verified on the raw bytes, and only then is the JSON read.
+ * checks run in this order (§8.8) so that nothing from an unknown or forged caller is ever parsed: the
+ * processor is found by the domain it names ({@code X-OpenCompliance-}, {@code X-OpenDSR-} or
+ * {@code X-OpenGDPR-Processor-Domain}), which must be allow-listed in the processors file; the body must
+ * be JSON (a form is what a browser can be made to post); the signature header of the same family must
+ * verify over the raw bytes with the processor's certificate ({@link ProcessorCertificates}); only then
+ * is the JSON read, and its {@code status_callback_url} must be ours.
  *
  * <p>The report runs in one store transaction. A signed body can be replayed by anyone who saw it, so:
  * an exact replay within the window ({@link CallbackReplays}) gets the first call's answer and changes
@@ -39,17 +40,32 @@ public final class ProcessorCallbacks {
         }
     }
 
+    private static final String REFUSED = "unknown processor domain or bad signature";
+
     private final ProcessorTasks tasks;
+    private final ProcessorCertificates certificates;
     private final CallbackReplays replays;
     private final TransactionOperations transaction;
     private final int maxBodyBytes;
+    private final String callbackUrl;
 
-    public ProcessorCallbacks(ProcessorTasks tasks, CallbackReplays replays, TransactionOperations transaction,
-            int maxBodyBytes) {
+    /** @param callbackUrl our public callback URL, the one we send in status_callback_urls */
+    public ProcessorCallbacks(ProcessorTasks tasks, ProcessorCertificates certificates, CallbackReplays replays,
+            TransactionOperations transaction, int maxBodyBytes, String callbackUrl) {
         this.tasks = tasks;
+        this.certificates = certificates;
         this.replays = replays;
         this.transaction = transaction;
         this.maxBodyBytes = maxBodyBytes;
+        this.callbackUrl = callbackUrl;
+    }
+
+    /**
+     * The signing headers of a callback, in whichever family it uses; the route takes them (and the
+     * Content-Type) before it drops every incoming header.
+     */
+    public OpenDsrHeaders.Signed signedBy(Map<String, Object> headers) {
+        return OpenDsrHeaders.read(name -> headers.get(name) == null ? null : String.valueOf(headers.get(name)));
     }
 
     /** What the report did, and where the task stands after it. */
@@ -60,14 +76,19 @@ public final class ProcessorCallbacks {
      * @param contentTypeHeader the request's Content-Type; the headers are the request's values as
      *                          the route put them aside (a caller's own headers never reach the answer)
      */
-    public Answer handle(String domainHeader, String signatureHeader, String contentTypeHeader, byte[] rawBody) {
-        Optional<DataProcessor> found = tasks.processors().byCallbackDomain(domainHeader);
+    public Answer handle(OpenDsrHeaders.Signed signed, String contentTypeHeader, byte[] rawBody) {
+        if (!signed.present()) {
+            LOG.warn("Callback refused: it names no processor domain (X-OpenCompliance-, X-OpenDSR- or"
+                    + " X-OpenGDPR-Processor-Domain)");
+            return Answer.of(403, "error", REFUSED);
+        }
+        Optional<DataProcessor> found = tasks.processors().byDomain(signed.domain());
         if (found.isEmpty()) {
-            // The domain is the caller's claim, not ours: logged cut short, and the answer does not say
-            // which domains exist.
-            LOG.warn("Callback refused: no processor in the processors file calls back as domain '{}'."
-                    + " If a processor's domain changed, update its callback.domain.", cut(domainHeader));
-            return Answer.of(403, "error", "unknown processor domain or bad signature");
+            // The domain is the caller's claim, not ours: logged cut short, nothing is fetched for it, and
+            // the answer does not say which domains exist.
+            LOG.warn("Callback refused: domain '{}' is not allow-listed (no OpenDSR processor of the processors file"
+                    + " has it). If a processor's domain changed, update its domain.", cut(signed.domain()));
+            return Answer.of(403, "error", REFUSED);
         }
         DataProcessor p = found.get();
         if (!isJson(contentTypeHeader)) {
@@ -81,11 +102,10 @@ public final class ProcessorCallbacks {
                     p.name(), body.length, maxBodyBytes);
             return Answer.of(413, "error", "body larger than " + maxBodyBytes + " bytes");
         }
-        if (!Hmac.verify(p.callback().orElseThrow().secret(), body, signatureHeader)) {
-            LOG.warn("Callback from processor {} refused: the X-OpenDSR-Signature is {}. If its genuine callbacks"
-                    + " fail too, the callback secret we hold differs from the processor's: agree it again.",
-                    p.name(), signatureHeader == null ? "missing" : "not the body's HMAC under our secret");
-            return Answer.of(403, "error", "unknown processor domain or bad signature");
+        ProcessorCertificates.Check check = certificates.verify(p, signed, body);
+        if (!check.verified()) {
+            LOG.warn("Callback from processor {} refused (403): {}", p.name(), check.reason());
+            return Answer.of(403, "error", REFUSED);
         }
         Parsed parsed;
         try {
@@ -94,9 +114,13 @@ public final class ProcessorCallbacks {
             LOG.warn("Callback from processor {} refused: {}", p.name(), e.getMessage());
             return Answer.of(400, "error", e.getMessage());
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        parsed.expectedCompletion().ifPresent(v -> details.put("expectedCompletionTime", v));
-        parsed.apiVersion().ifPresent(v -> details.put("apiVersion", v));
+        if (!parsed.callbackUrl().equals(callbackUrl)) {
+            // §8.8 step 6: a genuine callback meant for another endpoint (another controller's) is not ours.
+            LOG.warn("Callback from processor {} refused (403): its status_callback_url '{}' is not ours ({})",
+                    p.name(), cut(parsed.callbackUrl()), callbackUrl);
+            return Answer.of(403, "error", "status_callback_url is not this endpoint");
+        }
+        Map<String, Object> details = new LinkedHashMap<>(parsed.details());
         String digest = CallbackReplays.digest(body);
         Outcome outcome = transaction.execute(s -> report(p, parsed, digest, details));
         TaskStatus reported = parsed.status();
@@ -169,8 +193,8 @@ public final class ProcessorCallbacks {
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
-    private record Parsed(UUID id, TaskStatus status, Optional<String> expectedCompletion,
-            Optional<String> apiVersion) {
+    /** @param details what the processor told us beside the status, for the request's timeline */
+    private record Parsed(UUID id, TaskStatus status, String callbackUrl, Map<String, Object> details) {
     }
 
     /** The OpenDSR callback body; every problem is a message the processor's developers can act on. */
@@ -200,8 +224,38 @@ public final class ProcessorCallbacks {
                 .orElseThrow(() -> new IllegalArgumentException("request_status is missing"));
         TaskStatus to = TaskStatus.fromOpenDsr(status).orElseThrow(() -> new IllegalArgumentException(
                 "request_status '" + cut(status) + "' is not pending, in_progress, completed or cancelled"));
-        return new Parsed(uuid, to, text(json, "expected_completion_time").map(ProcessorCallbacks::cut),
-                text(json, "api_version").map(ProcessorCallbacks::cut));
+        String callbackUrl = text(json, "status_callback_url")
+                .orElseThrow(() -> new IllegalArgumentException("status_callback_url is missing"));
+        return new Parsed(uuid, to, callbackUrl, reported(json));
+    }
+
+    /**
+     * What a status (callback, poll answer) carries beside the status, as the request's timeline keeps it:
+     * its dates, the processor's id for us, and for an access request where its results are (shown to the
+     * operator, never fetched by us). Each value is cut short: the processor writes it, not us.
+     */
+    static Map<String, Object> reported(JsonNode json) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        text(json, "expected_completion_time").ifPresent(v -> details.put("expectedCompletionTime", cut(v)));
+        text(json, "api_version").ifPresent(v -> details.put("apiVersion", cut(v)));
+        text(json, "controller_id").ifPresent(v -> details.put("controllerId", cut(v)));
+        text(json, "received_time").ifPresent(v -> details.put("receivedTime", cut(v)));
+        text(json, "results_url").filter(ProcessorCallbacks::isHttpUrl)
+                .ifPresent(v -> details.put("resultsUrl", v.length() <= 2000 ? v : v.substring(0, 2000)));
+        JsonNode count = json.get("results_count");
+        if (count != null && count.canConvertToLong()) {
+            details.put("resultsCount", count.asLong());
+        }
+        return details;
+    }
+
+    private static boolean isHttpUrl(String s) {
+        try {
+            java.net.URI u = java.net.URI.create(s);
+            return ("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Optional<String> text(JsonNode json, String field) {

@@ -28,16 +28,16 @@ public final class ProcessorDelivery {
     }
 
     /**
-     * Delivers the message and returns the processor's 2xx status (the relay marks it sent with it); on a
+     * Delivers the message and returns what the processor answered (the relay marks it sent with it); on a
      * failure throws what {@link #failed} does next.
      */
-    public int deliver(Outbox.Item item) throws DeliveryFailure {
+    public ProcessorClient.Delivered deliver(Outbox.Item item) throws DeliveryFailure {
         try (LogReference ignored = LogReference.of(item.mail().reference())) {
             return call(item);
         }
     }
 
-    private int call(Outbox.Item item) throws DeliveryFailure {
+    private ProcessorClient.Delivered call(Outbox.Item item) throws DeliveryFailure {
         String processor = item.mail().recipient();
         Optional<Duration> wait = breakers.waitBeforeCalling(processor);
         if (wait.isPresent()) {
@@ -46,7 +46,7 @@ public final class ProcessorDelivery {
             throw DeliveryFailure.postpone(seconds, "Processor " + processor + " failed its last calls: its circuit"
                     + " is open, so this message was not tried; it waits " + seconds + " s (no attempt used)");
         }
-        int status;
+        ProcessorClient.Delivered status;
         try {
             status = client.deliver(item);
         } catch (DeliveryFailure e) {

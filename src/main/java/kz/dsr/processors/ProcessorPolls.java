@@ -16,8 +16,9 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The follow-up of processors that do not call back (or whose callbacks got lost): each task whose poll
- * is due is asked {@code GET {url}/requests/{subject_request_id}} (OpenDSR status), and what the
- * processor answers is reported like a callback. Then each processor silent past its deadline is
+ * is due is asked {@code GET {url}{request path}/{subject_request_id}} (OpenDSR status, §8.1), and what
+ * the processor answers — once its signature verifies with its certificate, as a callback's must — is
+ * reported like a callback. Then each processor silent past its deadline is
  * escalated to the operator, once.
  *
  * <p>The HTTP calls run outside any store transaction (a slow processor must not hold a connection or
@@ -43,11 +44,14 @@ public final class ProcessorPolls {
     private final ProcessorTasks tasks;
     private final TransactionOperations transaction;
     private final ProcessorClient client;
+    private final ProcessorCertificates certificates;
 
-    public ProcessorPolls(ProcessorTasks tasks, TransactionOperations transaction, ProcessorClient client) {
+    public ProcessorPolls(ProcessorTasks tasks, TransactionOperations transaction, ProcessorClient client,
+            ProcessorCertificates certificates) {
         this.tasks = tasks;
         this.transaction = transaction;
         this.client = client;
+        this.certificates = certificates;
     }
 
     public Run run(int batch) {
@@ -76,13 +80,13 @@ public final class ProcessorPolls {
     }
 
     private ProcessorTasks.Change poll(ProcessorTasks.Task t) throws IOException, InterruptedException {
-        Optional<DataProcessor> config = tasks.processors().byName(t.processor()).filter(p -> p.http().isPresent());
+        Optional<DataProcessor> config = tasks.processors().byName(t.processor()).filter(p -> p.openDsr().isPresent());
         if (config.isEmpty()) {
-            throw new IOException("processor " + t.processor() + " is no longer in the processors file (or has no"
-                    + " url): its status cannot be asked");
+            throw new IOException("processor " + t.processor() + " is no longer an OpenDSR processor of the processors"
+                    + " file: its status cannot be asked");
         }
         DataProcessor.Http h = config.get().http().get();
-        URI url = URI.create(h.url().toString().replaceAll("/+$", "") + "/requests/" + t.subjectRequestId());
+        URI url = URI.create(ProcessorClient.requests(config.get()) + "/" + t.subjectRequestId());
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(h.responseTimeout())
                 .header("Accept", "application/json").GET();
         ProcessorClient.authenticate(request, h.auth(), new byte[0]);
@@ -98,15 +102,19 @@ public final class ProcessorPolls {
         if (body.length > MAX_ANSWER_BYTES) {
             throw new IOException("the status answer is larger than " + MAX_ANSWER_BYTES + " bytes");
         }
+        ProcessorCertificates.Check check = certificates.verifyAnswer(config.get(), response, body);
+        if (!check.verified()) {
+            throw new IOException("the status answer is not taken: " + check.reason());
+        }
         JsonNode json = Json.mapper().readTree(body);
-        String status = json == null || json.get("request_status") == null ? null
-                : json.get("request_status").asText();
+        if (json == null || !t.subjectRequestId().toString().equals(json.path("subject_request_id").asText(null))) {
+            throw new IOException("the signed status answer is not about our subject_request_id");
+        }
+        String status = json.get("request_status") == null ? null : json.get("request_status").asText();
         TaskStatus to = TaskStatus.fromOpenDsr(status).orElseThrow(() -> new IOException(
                 "the status answer has no known request_status (pending, in_progress, completed, cancelled): '"
                         + ProcessorCallbacks.cut(status) + "'"));
-        Map<String, Object> details = json.hasNonNull("expected_completion_time")
-                ? Map.of("expectedCompletionTime", ProcessorCallbacks.cut(json.get("expected_completion_time").asText()))
-                : Map.of();
+        Map<String, Object> details = ProcessorCallbacks.reported(json);
         return transaction.execute(s -> tasks.report(t.processor(), t.subjectRequestId(), to, "poll", details));
     }
 }

@@ -205,6 +205,10 @@ public final class ProcessorTasks implements ThreadReplies {
             int moved = jdbc.update("update processor_task set status = ?, last_change_at = ?, next_poll_at = ?"
                     + " where id = ? and status = ?", to.name(), Timestamp.from(at), nextPoll, t.id(), seen.name());
             if (moved == 1) {
+                if (details.get("resultsUrl") instanceof String url) {
+                    jdbc.update("update processor_task set results_url = ?, results_count = ? where id = ?", url,
+                            details.get("resultsCount") instanceof Number n ? n.longValue() : null, t.id());
+                }
                 changed(t, seen, to, source, details, told);
                 return Change.CHANGED;
             }
@@ -286,6 +290,12 @@ public final class ProcessorTasks implements ThreadReplies {
     private boolean closeNow(long requestId, String reason, String actor) {
         jdbc.queryForList("select id from request where id = ? for update", requestId);
         String reference = jdbc.queryForObject("select reference from request where id = ?", String.class, requestId);
+        // OpenDSR processors that have not started on it: their requests are cancelled there (§9 allows it
+        // while pending). Read from the store, not the processors file: the operator's command has none.
+        List<Task> notStarted = jdbc.query("select t.id, t.request_id, r.reference, t.processor, t.subject_request_id,"
+                + " t.status, t.due_at from processor_task t join request r on r.id = t.request_id where t.request_id = ?"
+                + " and t.kind = 'OPENDSR' and t.status in ('QUEUED', 'SENT', 'PENDING') order by t.id",
+                (rs, n) -> task(rs), requestId);
         List<String> open = jdbc.queryForList("update processor_task set status = 'CLOSED', last_change_at = now(),"
                 + " next_poll_at = null where request_id = ? and status not in ('COMPLETED', 'CLOSED') returning processor",
                 String.class, requestId);
@@ -294,6 +304,7 @@ public final class ProcessorTasks implements ThreadReplies {
         if (!moved) {
             throw new IllegalStateException("request " + reference + " is not waiting for processors: nothing closed");
         }
+        notStarted.forEach(this::cancel);
         outbox.release("completed:" + reference);
         return true;
     }
@@ -302,22 +313,92 @@ public final class ProcessorTasks implements ThreadReplies {
      * What a message that left moves, in the transaction of its mark: a call the processor's API took
      * ({@link #delivered}), a mail to an email processor ({@link #mailSent}); a text moves nothing.
      *
-     * @param httpStatus the processor's answer to a call; null for a mail or a text
+     * @param answer what the processor's API answered a call ({@link ProcessorClient.Delivered}); null for a
+     *        mail or a text
      */
-    public void left(Outbox.Item item, Integer httpStatus) {
+    public void left(Outbox.Item item, Object answer) {
         if (item.isHttp()) {
-            delivered(item, httpStatus == null ? 200 : httpStatus, null);
+            if (answer instanceof ProcessorClient.Delivered d) {
+                if (!d.settled()) {
+                    delivered(item, d.status(), d.details());
+                }
+            } else {
+                delivered(item, 200, Map.of());
+            }
         } else if (!item.isSms()) {
             mailSent(item);
         }
     }
 
-    /** The processor's API took the request: OpenDSR waits for its status; a custom API's 2xx confirms. */
-    public Change delivered(Outbox.Item item, int httpStatus, String response) {
+
+    /** Event key of the cancellation sent to a processor for one task. */
+    public static String cancelKey(UUID subjectRequestId) {
+        return "processor-cancel:" + subjectRequestId;
+    }
+
+    /**
+     * In the close's transaction: a notice still waiting in the outbox is withdrawn (the processor never
+     * hears of the request); one that left, or may have, is followed by a DELETE of the request there.
+     */
+    private void cancel(Task t) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("processor", t.processor());
+        details.put("subjectRequestId", t.subjectRequestId().toString());
+        String notice = Outbox.PROCESSOR_KEY_PREFIX + t.reference() + ":" + t.processor();
+        if (t.status() == TaskStatus.QUEUED && outbox.withdraw(notice, "withdrawn before it was sent: the request"
+                + " was closed by an operator")) {
+            events.append(t.requestId(), "PROCESSOR_WITHDRAWN", ACTOR, details);
+            LOG.info("Request {}: the notice to processor {} was withdrawn before it was sent (request closed)",
+                    t.reference(), t.processor());
+            return;
+        }
+        outbox.enqueueHttp(cancelKey(t.subjectRequestId()), t.requestId(), t.processor(), Notices.OPENDSR_CANCEL,
+                t.subjectRequestId().toString(), "");
+        events.append(t.requestId(), "PROCESSOR_CANCEL_REQUESTED", ACTOR, details);
+        LOG.info("Request {}: processor {} had not started on it; its request there is cancelled (DELETE)",
+                t.reference(), t.processor());
+    }
+
+    /**
+     * The processor answered our cancellation: 2xx (signed, checked by the caller) or 404 (it never had
+     * the request) settle it; any other refusal is the operator's (it started meanwhile, most likely).
+     */
+    public void cancelAnswered(Outbox.Item item, int httpStatus, Map<String, Object> details, String refusal) {
+        Optional<Task> found = byId(UUID.fromString(item.mail().messageId()));
+        if (found.isEmpty()) {
+            return;
+        }
+        Task t = found.get();
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("processor", t.processor());
+        all.put("subjectRequestId", t.subjectRequestId().toString());
+        all.put("httpStatus", httpStatus);
+        all.putAll(details);
+        transaction.executeWithoutResult(s -> {
+            if (refusal == null) {
+                events.append(t.requestId(), "PROCESSOR_CANCEL_CONFIRMED", ACTOR, all);
+                LOG.info("Request {}: processor {} confirmed the cancellation (HTTP {})", t.reference(), t.processor(),
+                        httpStatus);
+            } else {
+                events.append(t.requestId(), "PROCESSOR_CANCEL_REFUSED", ACTOR, all);
+                escalate(t, "refused to cancel the request (closed by an operator); it may have started on it",
+                        refusal);
+            }
+        });
+    }
+
+    /**
+     * The processor's API took the request: OpenDSR waits for its status; a custom API's 2xx confirms.
+     *
+     * @param details what its answer told us beside the status (an OpenDSR answer's ids and dates), for the timeline
+     */
+    public Change delivered(Outbox.Item item, int httpStatus, Map<String, Object> details) {
         UUID id = UUID.fromString(item.mail().messageId());
         DataProcessor p = processors.byName(item.mail().recipient()).orElse(null);
         TaskStatus to = p != null && p.kind() == DataProcessor.Kind.HTTP ? TaskStatus.COMPLETED : TaskStatus.SENT;
-        return report(item.mail().recipient(), id, to, "api", Map.of("httpStatus", httpStatus));
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        all.put("httpStatus", httpStatus);
+        return report(item.mail().recipient(), id, to, "api", all);
     }
 
     /** The mail to an email processor left (called by the relay after every sent mail; others are ignored). */

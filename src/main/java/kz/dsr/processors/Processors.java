@@ -24,14 +24,17 @@ public final class Processors {
         return Optional.ofNullable(byName.get(name));
     }
 
-    /** The processor that calls back under this domain (X-OpenDSR-Processor-Domain), if any. */
-    public Optional<DataProcessor> byCallbackDomain(String domain) {
+    /**
+     * The OpenDSR processor allow-listed under this domain (its X-…-Processor-Domain), if any: only these
+     * are ever asked for a certificate, so a caller cannot make us fetch from a host of its choosing.
+     */
+    public Optional<DataProcessor> byDomain(String domain) {
         if (domain == null) {
             return Optional.empty();
         }
-        String d = domain.strip().toLowerCase(java.util.Locale.ROOT);
-        return byName.values().stream().filter(p -> p.callback().isPresent()
-                && p.callback().get().domain().equals(d)).findFirst();
+        String d = domain.strip().toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "");
+        return byName.values().stream().filter(p -> p.openDsr().isPresent()
+                && p.openDsr().get().domain().equals(d)).findFirst();
     }
 
     /** The email processor whose privacy address this is, if any. */

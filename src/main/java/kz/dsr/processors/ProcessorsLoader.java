@@ -33,7 +33,11 @@ public final class ProcessorsLoader {
 
     private static final Set<String> KEYS = Set.of("name", "description", "kind", "types", "categories",
             "confirm-within-days", "identities", "url", "method", "templates", "regulation", "auth",
-            "connect-timeout-ms", "response-timeout-ms", "callback", "poll-minutes", "address", "language");
+            "connect-timeout-ms", "response-timeout-ms", "callback", "poll-minutes", "address", "language",
+            "domain", "headers", "request-path", "api-version", "callbacks");
+    /** The keys only an OpenDSR processor has. */
+    private static final String[] OPENDSR_KEYS = {"domain", "headers", "request-path", "api-version", "callbacks",
+            "poll-minutes", "regulation"};
     /** Request types OpenDSR can carry (its subject_request_type: erasure, access, portability). */
     private static final Set<RequestType> OPENDSR_TYPES = Set.of(RequestType.ERASURE, RequestType.ACCESS);
     private static final Set<String> IDENTITY_SOURCES = Set.of("email", "phone", "subject");
@@ -82,8 +86,8 @@ public final class ProcessorsLoader {
             if (!names.add(p.name())) {
                 throw yaml.error(n, "a second processor named '" + p.name() + "': names must be unique");
             }
-            if (p.callback().isPresent() && !domains.add(p.callback().get().domain())) {
-                throw yaml.error(n, "processor " + p.name() + ": callback domain '" + p.callback().get().domain()
+            if (p.openDsr().isPresent() && !domains.add(p.openDsr().get().domain())) {
+                throw yaml.error(n, "processor " + p.name() + ": domain '" + p.openDsr().get().domain()
                         + "' is already another processor's");
             }
             out.add(p);
@@ -116,7 +120,7 @@ public final class ProcessorsLoader {
         List<IdentitySpec> identities = identities(m.get("identities"), what, kind);
         Optional<DataProcessor.Http> http = Optional.empty();
         Optional<DataProcessor.Email> email = Optional.empty();
-        Optional<DataProcessor.Callback> callback = Optional.empty();
+        Optional<DataProcessor.OpenDsr> openDsr = Optional.empty();
         Duration poll = Duration.ZERO;
         switch (kind) {
             case OPENDSR, HTTP -> {
@@ -129,27 +133,39 @@ public final class ProcessorsLoader {
                     refuse(m, what, kind, "templates", "method");
                 }
                 String regulation = m.containsKey("regulation") ? yaml.scalar(m.get("regulation")).strip() : "gdpr";
-                http = Optional.of(new DataProcessor.Http(url, method, templates, auth(m.get("auth"), what),
+                Auth auth = auth(m.get("auth"), what);
+                if (kind == Kind.OPENDSR && auth.scheme() == Auth.Scheme.HMAC) {
+                    throw yaml.error(m.get("auth"), what + ": auth scheme hmac is for custom http APIs; an OpenDSR"
+                            + " processor authenticates by its certificate, and our calls by none, bearer or basic");
+                }
+                http = Optional.of(new DataProcessor.Http(url, method, templates, auth,
                         Duration.ofMillis(m.containsKey("connect-timeout-ms")
                                 ? yaml.integer(m.get("connect-timeout-ms"), 100, 120_000) : 5_000),
                         Duration.ofMillis(m.containsKey("response-timeout-ms")
                                 ? yaml.integer(m.get("response-timeout-ms"), 100, 300_000) : 15_000),
                         regulation));
                 if (kind == Kind.OPENDSR) {
-                    callback = callback(m.get("callback"), what, url);
+                    if (m.containsKey("callback")) {
+                        throw yaml.error(m.get("callback"), what + ": OpenDSR callbacks are signed with the"
+                                + " processor's certificate, not a shared secret: replace 'callback: {domain,"
+                                + " secret-env}' by 'domain: <its OpenDSR domain>' (docs/processors.md, onboarding)");
+                    }
+                    openDsr = Optional.of(openDsr(m, what, url));
                     poll = Duration.ofMinutes(m.containsKey("poll-minutes")
                             ? yaml.integer(m.get("poll-minutes"), 0, 7 * 24 * 60) : 0);
-                    if (callback.isEmpty() && poll.isZero()) {
-                        throw yaml.error(node, what + ": an OpenDSR processor needs a way to confirm: a callback"
-                                + " (callback: {domain, secret-env}) or polling (poll-minutes > 0), or both");
+                    if (!openDsr.get().callbacks() && poll.isZero()) {
+                        throw yaml.error(node, what + ": an OpenDSR processor needs a way to confirm: callbacks"
+                                + " (callbacks: true) or polling (poll-minutes > 0), or both");
                     }
                 } else {
-                    refuse(m, what, kind, "callback", "poll-minutes", "regulation");
+                    refuse(m, what, kind, "callback");
+                    refuse(m, what, kind, OPENDSR_KEYS);
                 }
             }
             case EMAIL -> {
-                refuse(m, what, kind, "url", "method", "templates", "regulation", "auth", "connect-timeout-ms",
-                        "response-timeout-ms", "callback", "poll-minutes");
+                refuse(m, what, kind, "url", "method", "templates", "auth", "connect-timeout-ms",
+                        "response-timeout-ms", "callback");
+                refuse(m, what, kind, OPENDSR_KEYS);
                 String address = yaml.scalar(yaml.required(m, "address", node)).strip();
                 if (!address.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
                     throw yaml.error(m.get("address"), what + ": '" + address + "' is not an e-mail address");
@@ -162,7 +178,7 @@ public final class ProcessorsLoader {
             }
         }
         String description = m.containsKey("description") ? yaml.scalar(m.get("description")).strip() : "";
-        return new DataProcessor(name, description, kind, types, categories, confirm, identities, http, email, callback,
+        return new DataProcessor(name, description, kind, types, categories, confirm, identities, http, email, openDsr,
                 poll, YamlFile.line(node));
     }
 
@@ -343,19 +359,42 @@ public final class ProcessorsLoader {
         };
     }
 
-    private Optional<DataProcessor.Callback> callback(Node n, String what, URI url) {
-        if (n == null) {
-            return Optional.empty();
-        }
-        Map<String, Node> m = yaml.map(n, "callback", Set.of("domain", "secret-env"));
+    /** An OpenDSR processor's domain, header family, request path, API version and whether it calls back. */
+    private DataProcessor.OpenDsr openDsr(Map<String, Node> m, String what, URI url) {
         String domain = m.containsKey("domain") ? yaml.scalar(m.get("domain")).strip().toLowerCase(Locale.ROOT)
                 : url.getHost().toLowerCase(Locale.ROOT);
-        String secret = secret(m, "secret-env", n, what);
-        if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-            throw yaml.error(m.get("secret-env"), what + ": the callback secret in " + yaml.scalar(m.get("secret-env"))
-                    + " is shorter than 32 bytes: agree a longer one with the processor (openssl rand -hex 32)");
+        if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+            throw yaml.error(m.get("domain"), what + ": domain '" + domain + "' is not a DNS name like"
+                    + " opendsr.processor.example (the name its certificate is issued for)");
         }
-        return Optional.of(new DataProcessor.Callback(domain, secret));
+        OpenDsrHeaders headers = OpenDsrHeaders.OPENCOMPLIANCE;
+        if (m.containsKey("headers")) {
+            String h = yaml.scalar(m.get("headers")).strip().toLowerCase(Locale.ROOT);
+            List<String> known = java.util.Arrays.stream(OpenDsrHeaders.values()).map(OpenDsrHeaders::key).toList();
+            headers = OpenDsrHeaders.byKey(h).orElseThrow(() -> yaml.error(m.get("headers"), what + ": headers '" + h
+                    + "' is not one of " + known + DidYouMean.hint(h, known)));
+        }
+        String path = headers.defaultRequestPath();
+        if (m.containsKey("request-path")) {
+            path = yaml.scalar(m.get("request-path")).strip();
+            if (!path.matches("(/[A-Za-z0-9._~-]+)+")) {
+                throw yaml.error(m.get("request-path"), what + ": request-path '" + path + "' must be a path like"
+                        + " /opendsr_requests");
+            }
+        }
+        String apiVersion = m.containsKey("api-version") ? yaml.scalar(m.get("api-version")).strip() : "1.0";
+        if (!apiVersion.matches("\\d+(\\.\\d+){0,2}")) {
+            throw yaml.error(m.get("api-version"), what + ": api-version '" + apiVersion + "' is not a version like 1.0");
+        }
+        boolean callbacks = true;
+        if (m.containsKey("callbacks")) {
+            String c = yaml.scalar(m.get("callbacks")).strip().toLowerCase(Locale.ROOT);
+            if (!c.equals("true") && !c.equals("false")) {
+                throw yaml.error(m.get("callbacks"), what + ": callbacks is true or false, not '" + c + "'");
+            }
+            callbacks = c.equals("true");
+        }
+        return new DataProcessor.OpenDsr(domain, headers, path, apiVersion, callbacks);
     }
 
     /** The value of the environment variable named at {@code key}; missing or empty stops the start. */

@@ -72,6 +72,16 @@ public final class Outbox {
                 eventKey, requestId, processor, description, json, idempotencyKey) == 1;
     }
 
+    /**
+     * Withdraws a message that has not been taken yet (PENDING or HELD): it is never sent, its body (the
+     * identities it held) is blanked, and the reason kept. Returns false when it was taken or sent
+     * already — then its receiver has it, or may have it.
+     */
+    public boolean withdraw(String eventKey, String reason) {
+        return jdbc.update("update outbox set status = 'FAILED', body = '', last_error = ? where event_key = ?"
+                + " and status in ('PENDING', 'HELD')", reason, eventKey) == 1;
+    }
+
     /** Holds a queued message until {@link #release}: the relay does not see it meanwhile. */
     public void hold(String eventKey) {
         jdbc.update("update outbox set status = 'HELD' where event_key = ? and status = 'PENDING'", eventKey);

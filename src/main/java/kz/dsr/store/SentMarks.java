@@ -34,11 +34,11 @@ public final class SentMarks {
     @FunctionalInterface
     public interface Consequences {
 
-        /** @param httpStatus the processor's answer to a call (channel HTTP); null for a mail or a text */
-        void follow(Outbox.Item item, Integer httpStatus);
+        /** @param answer what the processor's API answered a call (channel HTTP), as its client gave it; null for a mail or a text */
+        void follow(Outbox.Item item, Object answer);
     }
 
-    private record Left(Outbox.Item item, Integer httpStatus) {
+    private record Left(Outbox.Item item, Object answer) {
     }
 
     private final Outbox outbox;
@@ -102,11 +102,11 @@ public final class SentMarks {
      * The message left: marked SENT, tried again for a while if the store is away. Never throws: whatever
      * the store does, a message that left is not tried again as if it had failed.
      *
-     * @param httpStatus the processor's answer to a call (channel HTTP); null for a mail or a text
+     * @param answer what the processor's API answered a call (channel HTTP), passed on as is; null for a mail or a text
      */
-    public synchronized void sent(Outbox.Item item, Integer httpStatus) {
+    public synchronized void sent(Outbox.Item item, Object answer) {
         try (LogReference ignored = LogReference.of(item.mail().reference())) {
-            Left left = new Left(item, httpStatus);
+            Left left = new Left(item, answer);
             long giveUpAt = System.nanoTime() + retryFor.toNanos();
             Duration pause = FIRST_PAUSE;
             RuntimeException lastError;
@@ -149,7 +149,7 @@ public final class SentMarks {
         try {
             inOwnTransaction(() -> {
                 outbox.markSent(item.id());
-                consequences.follow(item, left.httpStatus());
+                consequences.follow(item, left.answer());
             });
             return;
         } catch (RuntimeException e) {

@@ -147,6 +147,12 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aProcessorsTrustStoreThatCannotBeReadStopsTheStartNamingIt() throws Exception {
+        String messages = startupErrorWith(Map.of("dsr.processors.trust-store", "target/no-such-ca.pem"));
+        assertTrue(messages.contains("the trust store target/no-such-ca.pem cannot be read"), messages);
+    }
+
+    @Test
     void aMissingHashSecretSaysWhichVariableToSet() throws Exception {
         String messages = startupErrorWith(Map.of("dsr.datamap.hash-secret", "short"));
         assertTrue(messages.contains("DSR_DATAMAP_HASH_SECRET"), messages);

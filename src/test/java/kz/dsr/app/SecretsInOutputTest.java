@@ -49,7 +49,6 @@ class SecretsInOutputTest {
         ENVIRONMENT.put("DSR_STORE_PASSWORD", "storeCoreT5Nb+pass/word=&z");
         ENVIRONMENT.put("DSR_SMS_TOKEN", "smsCoreG6Df+token/x=&y");
         ENVIRONMENT.put("DSR_PROCESSOR_PAYBOX_TOKEN", "payboxCoreM1Ys+token/x=&y");
-        ENVIRONMENT.put("DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET", "payboxCbCoreU9Qe+callback/secret=&0123456789ab");
         ENVIRONMENT.put("DSR_PROCESSOR_APPMETRICA_SECRET", "appmetricaCoreB5Wn+hmac/x=&y");
         PROPERTIES.put("dsr.mail.smtp.password", "smtpCoreR8Vm+pass/word=&y");
         PROPERTIES.put("dsr.app-db.password", "appdbCoreH2Jc+pass/word=&q");

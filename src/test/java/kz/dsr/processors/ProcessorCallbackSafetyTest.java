@@ -1,6 +1,7 @@
 package kz.dsr.processors;
 
-import kz.dsr.secrets.Hmac;
+import kz.dsr.demo.DemoCa;
+import kz.dsr.demo.LocalProcessor;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -49,8 +50,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ProcessorCallbackSafetyTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String PAYBOX_SECRET = "safety-paybox-callback-secret-0123456789abcdef";
-    private static final String ANALYTIX_SECRET = "safety-analytix-callback-secret-0123456789abcdef";
+    private static final DemoCa.Identity PAYBOX = TestProcessors.identity("paybox.test");
+    private static final DemoCa.Identity ANALYTIX = TestProcessors.identity("analytix.test");
     private static final String OPERATOR = kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS;
     /** What our answers may carry; anything else came from the caller. */
     private static final Set<String> OUR_HEADERS = Set.of(":status", "content-type", "content-length", "transfer-encoding",
@@ -60,19 +61,18 @@ class ProcessorCallbackSafetyTest {
     private static final AtomicInteger references = new AtomicInteger(990700);
     private static final HttpClient client = HttpClient.newHttpClient();
     private static RunningPipeline pipeline;
+    /** These processors are only called back from (no outbox rows): they serve their discovery and certificate. */
+    private static LocalProcessor payboxApi;
+    private static LocalProcessor analytixApi;
 
     @BeforeAll
     static void start() {
-        System.setProperty("DSR_TEST_SAFETY_PAYBOX_SECRET", PAYBOX_SECRET);
-        System.setProperty("DSR_TEST_SAFETY_ANALYTIX_SECRET", ANALYTIX_SECRET);
-        // Nothing listens there: these processors are only called back from, never called (no outbox rows).
-        String url = "http://127.0.0.1:9/opendsr";
+        payboxApi = LocalProcessor.start(PAYBOX);
+        analytixApi = LocalProcessor.start(ANALYTIX);
         Path file = TestProcessors.file(
-                TestProcessors.openDsr("paybox", url,
-                        "callback: { domain: paybox.test, secret-env: DSR_TEST_SAFETY_PAYBOX_SECRET }"),
-                TestProcessors.openDsr("analytix", url,
-                        "callback: { domain: analytix.test, secret-env: DSR_TEST_SAFETY_ANALYTIX_SECRET }"));
-        pipeline = RunningPipeline.start(Map.of("dsr.processors.file", file.toString()));
+                TestProcessors.openDsr("paybox", payboxApi.openDsrBase()),
+                TestProcessors.openDsr("analytix", analytixApi.openDsrBase()));
+        pipeline = RunningPipeline.start(TestProcessors.settings(file));
     }
 
     @AfterAll
@@ -80,6 +80,8 @@ class ProcessorCallbackSafetyTest {
         if (pipeline != null) {
             pipeline.close();
         }
+        payboxApi.close();
+        analytixApi.close();
     }
 
     // ---- a late answer of the relay against a callback ------------------------------------------
@@ -98,10 +100,10 @@ class ProcessorCallbackSafetyTest {
         ProcessorTasks relay = relayOver(gate);
 
         CompletableFuture<ProcessorTasks.Change> delivered = CompletableFuture.supplyAsync(
-                () -> relay.delivered(httpItem(request, "paybox", paybox), 201, "{}"));
+                () -> relay.delivered(httpItem(request, "paybox", paybox), 201, Map.of()));
         gate.awaitReached(WAIT);
         CompletableFuture<HttpResponse<String>> callback = CompletableFuture.supplyAsync(
-                () -> signed("paybox.test", PAYBOX_SECRET, status(paybox, "completed")));
+                () -> signed(PAYBOX, status(paybox, "completed")));
         // Either the callback is through already, or it waits for the relay's transaction: both are orders
         // the store may choose; the relay's write comes next in both.
         await("the callback answered or waits on the relay's lock", WAIT,
@@ -113,7 +115,7 @@ class ProcessorCallbackSafetyTest {
 
         assertEquals("COMPLETED", taskStatus(paybox), "the processor's confirmation survives the relay's late SENT;"
                 + " timeline: " + timeline(request));
-        assertEquals(200, signed("analytix.test", ANALYTIX_SECRET, status(analytix, "completed")).statusCode());
+        assertEquals(200, signed(ANALYTIX, status(analytix, "completed")).statusCode());
         assertEquals("COMPLETED", requestStatus(request), "timeline: " + timeline(request));
         assertEquals(1, events(request, "STATUS_COMPLETED"));
     }
@@ -131,7 +133,7 @@ class ProcessorCallbackSafetyTest {
         ProcessorTasks relay = relayOver(gate);
 
         CompletableFuture<ProcessorTasks.Change> delivered = CompletableFuture.supplyAsync(
-                () -> relay.delivered(httpItem(request, "paybox", paybox), 201, "{}"));
+                () -> relay.delivered(httpItem(request, "paybox", paybox), 201, Map.of()));
         gate.awaitReached(WAIT);
         pipeline.store().update("update processor_task set status = 'IN_PROGRESS' where subject_request_id = ?", paybox);
         gate.release();
@@ -232,16 +234,16 @@ class ProcessorCallbackSafetyTest {
         answers.put("form, unknown domain", send(query, "application/x-www-form-urlencoded", "evil.test", null, attack));
         answers.put("form, known domain", send(query, "application/x-www-form-urlencoded", "paybox.test", null, attack));
         answers.put("form, signed", send(query, "application/x-www-form-urlencoded", "paybox.test",
-                Hmac.sign(PAYBOX_SECRET, bytes(attack)), attack));
+                PAYBOX.sign(bytes(attack)), attack));
         answers.put("multipart", send("", "multipart/form-data; boundary=x", "paybox.test", null,
                 "--x\r\nContent-Disposition: form-data; name=\"Set-Cookie\"\r\n\r\nsid=attacker\r\n--x--\r\n"));
         answers.put("json, bad signature", send(query, "application/json", "paybox.test", "00", json));
         answers.put("json, signed", send(query, "application/json", "paybox.test",
-                Hmac.sign(PAYBOX_SECRET, bytes(json)), json));
+                PAYBOX.sign(bytes(json)), json));
         answers.put("form, malformed", send(query, "application/x-www-form-urlencoded", "paybox.test", null,
                 "a=%zz&%&b=%E0%A4%A"));
         answers.put("json, signed, domain also in the query", send("?X-OpenDSR-Processor-Domain=evil.test&"
-                + attack, "application/json", "paybox.test", Hmac.sign(PAYBOX_SECRET, bytes(json)), json));
+                + attack, "application/json", "paybox.test", PAYBOX.sign(bytes(json)), json));
         answers.put("no headers, no body", client.send(HttpRequest.newBuilder(callbackUrl(""))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString()));
@@ -273,14 +275,14 @@ class ProcessorCallbackSafetyTest {
             String body) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(callbackUrl(query)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", contentType)
-                .header("X-OpenDSR-Processor-Domain", domain)
+                .header("X-OpenCompliance-Processor-Domain", domain)
                 .header("Set-Cookie", "sid=attacker; Domain=example.kz")
                 .header("Refresh", "0;url=https://evil.test/")
                 .header("Location", "https://evil.test/")
                 .header("X-Anything", "reflected?")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
         if (signature != null) {
-            r.header("X-OpenDSR-Signature", signature);
+            r.header("X-OpenCompliance-Signature", signature);
         }
         return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -340,27 +342,15 @@ class ProcessorCallbackSafetyTest {
     }
 
     private static String status(UUID id, String status) {
-        return "{\"subject_request_id\": \"" + id + "\", \"request_status\": \"" + status + "\"}";
+        return TestProcessors.status(id, status, pipeline.settings().get("dsr.processors.callback-url"));
     }
 
     private static HttpResponse<String> byPaybox(String body) {
-        return signed("paybox.test", PAYBOX_SECRET, body);
+        return signed(PAYBOX, body);
     }
 
-    private static HttpResponse<String> signed(String domain, String secret, String body) {
-        try {
-            return client.send(HttpRequest.newBuilder(callbackUrl("")).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("X-OpenDSR-Processor-Domain", domain)
-                    .header("X-OpenDSR-Signature", Hmac.sign(secret, bytes(body)))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static HttpResponse<String> signed(DemoCa.Identity identity, String body) {
+        return TestProcessors.signed(callbackUrl(""), identity, body);
     }
 
     private static URI callbackUrl(String query) {

@@ -1,6 +1,6 @@
 package kz.dsr.processors;
 
-import kz.dsr.secrets.Hmac;
+import kz.dsr.demo.DemoCa;
 import static kz.dsr.testing.RunningPipeline.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,14 +28,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Processors confirming what we told them, over real HTTP: their signed callbacks to the pipeline's
- * {@code POST /opendsr/callback}, and our status polls of a local OpenDSR stub. Tasks are written
- * straight into the store, as the execution would have opened them.
+ * {@code POST /opendsr/callback}, and our status polls of a local OpenDSR stub, which serves its discovery
+ * and certificate and signs its status answers (an unsigned or badly signed one is not taken). Tasks are
+ * written straight into the store, as the execution would have opened them.
  */
 class ProcessorConfirmationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String PAYBOX_SECRET = "paybox-callback-secret-0123456789abcdef";
-    private static final String ANALYTIX_SECRET = "analytix-callback-secret-0123456789abcdef";
+    private static final DemoCa.Identity PAYBOX = TestProcessors.identity("paybox.test");
+    private static final DemoCa.Identity ANALYTIX = TestProcessors.identity("analytix.test");
+    /** The stub's answers are signed as paybox; the ids in this set get a signature of other bytes. */
+    private static final java.util.Set<UUID> badlySigned = ConcurrentHashMap.newKeySet();
     private static final String OPERATOR = kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS;
 
     private static final AtomicInteger references = new AtomicInteger(990100);
@@ -49,32 +52,51 @@ class ProcessorConfirmationTest {
     @BeforeAll
     static void start() throws IOException {
         stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        stub.createContext("/opendsr/requests/", exchange -> {
+        String root = "http://127.0.0.1:" + stub.getAddress().getPort();
+        stub.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            stubAuthorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-            Map.Entry<Integer, String> answer = stubAnswers.getOrDefault(
-                    UUID.fromString(path.substring(path.lastIndexOf('/') + 1)), Map.entry(404, "{}"));
-            byte[] body = answer.getValue().getBytes(StandardCharsets.UTF_8);
+            // paybox under /paybox, analytix under /analytix: each its discovery and certificate.
+            DemoCa.Identity who = path.startsWith("/analytix") ? ANALYTIX : PAYBOX;
+            String base = path.startsWith("/analytix") ? "/analytix" : "/paybox";
+            byte[] body;
+            int status;
+            boolean sign = false;
+            UUID id = null;
+            if (path.endsWith("/discovery")) {
+                status = 200;
+                body = ("{\"api_version\": \"1.0\", \"supported_identities\": [{\"identity_type\": \"email\","
+                        + " \"identity_format\": \"sha256\"}], \"supported_subject_request_types\": [\"erasure\"],"
+                        + " \"processor_certificate\": \"" + root + base + "/cert.pem\"}").getBytes(StandardCharsets.UTF_8);
+            } else if (path.endsWith("/cert.pem")) {
+                status = 200;
+                body = who.pem();
+            } else {
+                stubAuthorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+                id = UUID.fromString(path.substring(path.lastIndexOf('/') + 1));
+                Map.Entry<Integer, String> answer = stubAnswers.getOrDefault(id, Map.entry(404, "{}"));
+                status = answer.getKey();
+                body = answer.getValue().getBytes(StandardCharsets.UTF_8);
+                sign = true;
+            }
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(answer.getKey(), body.length);
+            if (sign) {
+                exchange.getResponseHeaders().add("X-OpenCompliance-Processor-Domain", who.domain());
+                exchange.getResponseHeaders().add("X-OpenCompliance-Signature",
+                        who.sign(badlySigned.contains(id) ? new byte[] {1} : body));
+            }
+            exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
         stub.start();
-        System.setProperty("DSR_TEST_PAYBOX_CALLBACK_SECRET", PAYBOX_SECRET);
-        System.setProperty("DSR_TEST_ANALYTIX_CALLBACK_SECRET", ANALYTIX_SECRET);
         System.setProperty("DSR_TEST_PAYBOX_TOKEN", "paybox-test-token");
-        String url = "http://127.0.0.1:" + stub.getAddress().getPort() + "/opendsr";
         Path file = TestProcessors.file(
-                TestProcessors.openDsr("paybox", url, "auth: { scheme: bearer, token-env: DSR_TEST_PAYBOX_TOKEN }",
-                        "connect-timeout-ms: 2000", "response-timeout-ms: 2000",
-                        "callback: { domain: paybox.test, secret-env: DSR_TEST_PAYBOX_CALLBACK_SECRET }",
-                        "poll-minutes: 60"),
-                TestProcessors.openDsr("analytix", url,
-                        "callback: { domain: analytix.test, secret-env: DSR_TEST_ANALYTIX_CALLBACK_SECRET }"));
-        pipeline = RunningPipeline.start(Map.of(
-                "dsr.processors.file", file.toString(),
-                "dsr.processors.poll-ms", "300"));
+                TestProcessors.openDsr("paybox", root + "/paybox", "auth: { scheme: bearer, token-env: DSR_TEST_PAYBOX_TOKEN }",
+                        "connect-timeout-ms: 2000", "response-timeout-ms: 2000", "poll-minutes: 60"),
+                TestProcessors.openDsr("analytix", root + "/analytix"));
+        Map<String, String> settings = TestProcessors.settings(file);
+        settings.put("dsr.processors.poll-ms", "300");
+        pipeline = RunningPipeline.start(settings);
     }
 
     @AfterAll
@@ -101,8 +123,7 @@ class ProcessorConfirmationTest {
 
         // The processor retries (it missed our answer): accepted, and nothing happens twice.
         int before = events(request, null);
-        HttpResponse<String> again = callback("paybox.test", "sha256=" + Hmac.sign(PAYBOX_SECRET, bytes(body)),
-                body);
+        HttpResponse<String> again = signedByPaybox(body);
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("duplicate"), again.body());
         assertEquals(before, events(request, null), "a duplicate records no event");
@@ -114,8 +135,9 @@ class ProcessorConfirmationTest {
         long request = awaitingRequest();
         UUID id = sent(request, "paybox");
 
-        String working = "{\"api_version\": \"0.8\", \"subject_request_id\": \"" + id + "\", \"request_status\":"
-                + " \"in_progress\", \"expected_completion_time\": \"2026-12-20T10:00:00Z\"}";
+        String working = "{\"api_version\": \"1.0\", \"subject_request_id\": \"" + id + "\", \"request_status\":"
+                + " \"in_progress\", \"expected_completion_time\": \"2026-12-20T10:00:00Z\", \"status_callback_url\": \""
+                + callbackUrl() + "\"}";
         assertEquals(200, signedByPaybox(working).statusCode());
         assertEquals("IN_PROGRESS", taskStatus(id));
         assertEquals("AWAITING_PROCESSORS", requestStatus(request));
@@ -134,13 +156,12 @@ class ProcessorConfirmationTest {
         String body = status(id, "completed");
         int before = events(request, null);
 
-        HttpResponse<String> forged = signed("paybox.test", ANALYTIX_SECRET, body);
+        HttpResponse<String> forged = callback("paybox.test", ANALYTIX.sign(bytes(body)), body);
         assertEquals(403, forged.statusCode(), forged.body());
         HttpResponse<String> unsigned = callback("paybox.test", null, body);
         assertEquals(403, unsigned.statusCode(), unsigned.body());
         // Signed for other bytes: the signature covers the raw body, not what it means.
-        HttpResponse<String> tampered = callback("paybox.test", Hmac.sign(PAYBOX_SECRET, bytes(body + " ")),
-                body);
+        HttpResponse<String> tampered = callback("paybox.test", PAYBOX.sign(bytes(body + " ")), body);
         assertEquals(403, tampered.statusCode(), tampered.body());
 
         assertEquals("SENT", taskStatus(id));
@@ -153,7 +174,7 @@ class ProcessorConfirmationTest {
         long request = awaitingRequest();
         UUID id = sent(request, "paybox");
         String body = status(id, "completed");
-        HttpResponse<String> answer = signed("evil.test", PAYBOX_SECRET, body);
+        HttpResponse<String> answer = callback("evil.test", PAYBOX.sign(bytes(body)), body);
         assertEquals(403, answer.statusCode(), answer.body());
         assertEquals("SENT", taskStatus(id));
     }
@@ -177,7 +198,8 @@ class ProcessorConfirmationTest {
         HttpResponse<String> notJson = signedByPaybox("{\"subject_request_id\": ");
         assertEquals(400, notJson.statusCode(), notJson.body());
         assertTrue(notJson.body().contains("not valid JSON"), notJson.body());
-        HttpResponse<String> noId = signedByPaybox("{\"request_status\": \"completed\"}");
+        HttpResponse<String> noId = signedByPaybox("{\"request_status\": \"completed\", \"status_callback_url\": \""
+                + callbackUrl() + "\"}");
         assertEquals(400, noId.statusCode());
         assertTrue(noId.body().contains("subject_request_id is missing"), noId.body());
         HttpResponse<String> unknown = signedByPaybox(status(id, "done"));
@@ -201,6 +223,20 @@ class ProcessorConfirmationTest {
         assertTrue(stubAuthorizations.contains("Bearer paybox-test-token"), stubAuthorizations.toString());
         assertEquals(0, pipeline.count("select count(*) from processor_task where subject_request_id = ? and"
                 + " next_poll_at is not null", id), "a completed task is not asked again");
+    }
+
+    @Test
+    void aStatusAnswerWithABadSignatureIsNotTaken() {
+        long request = awaitingRequest();
+        UUID id = task(request, "paybox", "SENT", "now() + interval '14 days'", "now() - interval '1 minute'");
+        badlySigned.add(id);
+        stubAnswers.put(id, Map.entry(200, "{\"subject_request_id\": \"" + id + "\", \"request_status\": \"completed\"}"));
+
+        await("the poll is answered and put off", WAIT, () -> pipeline.count("select count(*) from processor_task"
+                + " where subject_request_id = ? and next_poll_at > now() + interval '50 minutes'", id) == 1);
+        assertEquals("SENT", taskStatus(id), "a status not signed by the processor's certificate changes nothing");
+        assertEquals(0, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
+                + " 'PROCESSOR_COMPLETED'", request));
     }
 
     @Test
@@ -262,28 +298,21 @@ class ProcessorConfirmationTest {
         return id;
     }
 
+    private static String callbackUrl() {
+        return pipeline.settings().get("dsr.processors.callback-url");
+    }
+
     private static String status(UUID id, String status) {
-        return "{\"subject_request_id\": \"" + id + "\", \"request_status\": \"" + status + "\"}";
+        return TestProcessors.status(id, status, callbackUrl());
     }
 
-    private static HttpResponse<String> signedByPaybox(String body) throws Exception {
-        return signed("paybox.test", PAYBOX_SECRET, body);
+    private static HttpResponse<String> signedByPaybox(String body) {
+        return callback("paybox.test", PAYBOX.sign(bytes(body)), body);
     }
 
-    private static HttpResponse<String> signed(String domain, String secret, String body) throws Exception {
-        return callback(domain, Hmac.sign(secret, bytes(body)), body);
-    }
-
-    private static HttpResponse<String> callback(String domain, String signature, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.httpPort()
-                + "/opendsr/callback")).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header("X-OpenDSR-Processor-Domain", domain)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
-        if (signature != null) {
-            request.header("X-OpenDSR-Signature", signature);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> callback(String domain, String signature, String body) {
+        return TestProcessors.callback(URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/opendsr/callback"),
+                "OpenDSR", domain, signature, body);
     }
 
     private static byte[] bytes(String s) {

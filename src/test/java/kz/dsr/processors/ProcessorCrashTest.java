@@ -38,14 +38,16 @@ class ProcessorCrashTest {
 
     @Test
     void aKillWhileCallingTheProcessorThenARestartGivesOneRequestPerNotice() throws Exception {
-        try (LocalProcessor paybox = LocalProcessor.start()) {
+        try (LocalProcessor paybox = LocalProcessor.start(TestProcessors.identity("paybox.test"))) {
             // Slow answers: the kill lands while a call is in flight.
             paybox.delayNext(NOTICES * 2, Duration.ofMillis(400));
             Path file = TestProcessors.file(TestProcessors.openDsr("paybox", paybox.openDsrBase(),
                     "response-timeout-ms: 5000", "poll-minutes: 60"));
-            try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of("dsr.processors.file", file.toString(),
-                    "dsr.outbox.lease-seconds", "3", "dsr.outbox.mark-sent-retry-seconds", "2",
-                    "dsr.outbox.batch-size", "5"))) {
+            Map<String, String> settings = TestProcessors.settings(file);
+            settings.put("dsr.outbox.lease-seconds", "3");
+            settings.put("dsr.outbox.mark-sent-retry-seconds", "2");
+            settings.put("dsr.outbox.batch-size", "5");
+            try (RunningPipeline pipeline = RunningPipeline.prepare(settings)) {
                 Set<String> ids = commitNotices(pipeline);
                 Path logs = Files.createDirectories(Path.of("target", "processor-crash"));
 

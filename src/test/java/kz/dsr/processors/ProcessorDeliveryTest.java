@@ -45,7 +45,7 @@ class ProcessorDeliveryTest {
     private static final String OPERATOR = kz.dsr.demo.EmbeddedServices.OPERATOR_ADDRESS;
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final LocalProcessor paybox = LocalProcessor.start();
+    private final LocalProcessor paybox = LocalProcessor.start(TestProcessors.identity("paybox.test"));
 
     @AfterEach
     void stopProcessor() {
@@ -60,7 +60,7 @@ class ProcessorDeliveryTest {
             await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
             waitSomeRelayRuns(pipeline);
 
-            assertEquals(1, paybox.calls().size(), "one call: " + paybox.calls());
+            assertEquals(1, requestCalls().size(), "one call: " + paybox.calls());
             assertEquals(1, paybox.accepted().size());
             JsonNode body = Json.mapper().readTree(paybox.accepted().get(0).body());
             assertEquals(id.toString(), body.path("subject_request_id").asText());
@@ -73,11 +73,12 @@ class ProcessorDeliveryTest {
             assertEquals(SubjectIdentities.sha256("subject.one@example.kz"), identity.path("identity_value").asText());
             assertFalse(paybox.accepted().get(0).body().toLowerCase().contains("subject.one"), "no raw e-mail sent");
 
-            Map<String, String> headers = paybox.lastHeaders();
+            Map<String, String> headers = requestCalls().get(0).headers();
             assertEquals("Bearer " + TOKEN, headers.get("authorization"));
             assertEquals(id.toString(), headers.get("idempotency-key"));
             assertTrue(headers.get("content-type").startsWith("application/json"));
-            assertTrue(paybox.calls().get(0).path().endsWith("/opendsr/requests"));
+            assertTrue(paybox.calls().stream().anyMatch(c -> c.path().endsWith("/opendsr/opencompliance_requests")),
+                    paybox.calls().toString());
             assertFalse(pipeline.store().queryForObject("select body from outbox where request_id = ? and channel = 'HTTP'", String.class,
                     r.id()).contains(identity.path("identity_value").asText()), "the identities leave the store once sent");
         }
@@ -91,7 +92,7 @@ class ProcessorDeliveryTest {
             UUID id = awaitTask(pipeline, r, TaskStatus.SENT);
             await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
 
-            List<LocalProcessor.Call> calls = paybox.calls();
+            List<LocalProcessor.Call> calls = requestCalls();
             assertEquals(List.of(500, 201), calls.stream().map(LocalProcessor.Call::status).toList());
             assertEquals(Set.of(id.toString()), Set.copyOf(calls.stream().map(c -> c.headers().get("idempotency-key"))
                     .toList()), "the same idempotency key on both attempts");
@@ -110,7 +111,7 @@ class ProcessorDeliveryTest {
                     || outboxStatus(pipeline, r).equals("SENT"));
             awaitTask(pipeline, r, TaskStatus.SENT);
             await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
-            await("both calls seen", WAIT, () -> paybox.calls().size() == 2);
+            await("both calls seen", WAIT, () -> requestCalls().size() == 2);
 
             assertEquals(2, pipeline.count("select attempts from outbox where request_id = ? and channel = 'HTTP'", r.id()));
             assertEquals(1, paybox.accepted().size(), "the slow call and the retry carry one id: one request");
@@ -128,7 +129,7 @@ class ProcessorDeliveryTest {
             await("the operator is mailed", WAIT, () -> pipeline.received(OPERATOR).size() == 1);
             waitSomeRelayRuns(pipeline);
 
-            assertEquals(1, paybox.calls().size(), "no retry after a refusal");
+            assertEquals(1, requestCalls().size(), "no retry after a refusal");
             assertEquals(0, paybox.accepted().size());
             assertEquals(1, pipeline.count("select attempts from outbox where request_id = ? and channel = 'HTTP'", r.id()));
             assertEquals(1, pipeline.count("select count(*) from dead_letter where source = 'outbox'"));
@@ -156,14 +157,14 @@ class ProcessorDeliveryTest {
             Request r = tell(pipeline);
             assertEquals("PENDING", outboxStatus(pipeline, r));
             pipeline.stopCamel();
-            assertEquals(0, paybox.calls().size(), "nothing was sent before the stop");
+            assertEquals(0, requestCalls().size(), "nothing was sent before the stop");
 
             pipeline.settings().put("dsr.outbox.poll-ms", "200");
             pipeline.startCamel();
             awaitTask(pipeline, r, TaskStatus.SENT);
             await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
             waitSomeRelayRuns(pipeline);
-            assertEquals(1, paybox.calls().size());
+            assertEquals(1, requestCalls().size());
             assertEquals(1, paybox.accepted().size());
         }
     }
@@ -178,12 +179,12 @@ class ProcessorDeliveryTest {
             Request r = tell(pipeline);
             await("the message waits for the open circuit", WAIT, () -> pipeline.count("select count(*) from outbox"
                     + " where request_id = ? and last_error like '%circuit is open%'", r.id()) == 1);
-            assertEquals(2, paybox.calls().size(), "not tried while the circuit is open");
+            assertEquals(2, requestCalls().size(), "not tried while the circuit is open");
             assertEquals(2, pipeline.count("select attempts from outbox where request_id = ? and channel = 'HTTP'", r.id()),
                     "the wait used no attempt");
             awaitTask(pipeline, r, TaskStatus.SENT);
             await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
-            assertEquals(List.of(503, 503, 201), paybox.calls().stream().map(LocalProcessor.Call::status).toList());
+            assertEquals(List.of(503, 503, 201), requestCalls().stream().map(LocalProcessor.Call::status).toList());
             assertEquals(3, pipeline.count("select attempts from outbox where request_id = ? and channel = 'HTTP'", r.id()));
         }
     }
@@ -198,7 +199,7 @@ class ProcessorDeliveryTest {
             Request r = tell(pipeline);
             await("the outbox row is given up", WAIT, () -> outboxStatus(pipeline, r).equals("FAILED"));
             await("the operator is mailed", WAIT, () -> pipeline.received(OPERATOR).size() == 1);
-            assertEquals(2, paybox.calls().size());
+            assertEquals(2, requestCalls().size());
             assertEquals("QUEUED", pipeline.store().queryForObject("select status from processor_task where request_id = ?",
                     String.class, r.id()), "not confirmed, not refused: it never answered");
             String text = (String) pipeline.received(OPERATOR).get(0).getContent();
@@ -241,12 +242,94 @@ class ProcessorDeliveryTest {
         }
     }
 
+    @Test
+    void a201WithABadSignatureIsNotTakenAsDeliveredAndIsRetried() throws Exception {
+        paybox.badSignatureNext(1);
+        try (RunningPipeline pipeline = RunningPipeline.start(withPaybox(1000))) {
+            Request r = tell(pipeline);
+            await("the first 201 was refused", WAIT, () -> pipeline.count("select count(*) from outbox where"
+                    + " request_id = ? and last_error like '%not taken as delivered%'", r.id()) == 1
+                    || outboxStatus(pipeline, r).equals("SENT"));
+            awaitTask(pipeline, r, TaskStatus.SENT);
+            await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
+
+            assertEquals(List.of(201, 201), requestCalls().stream().map(LocalProcessor.Call::status).toList());
+            assertEquals(2, pipeline.count("select attempts from outbox where request_id = ? and channel = 'HTTP'", r.id()),
+                    "the badly signed 201 used an attempt");
+            assertEquals(1, paybox.accepted().size(), "one request at the processor: the retry carried the same id");
+            assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
+                    + " 'PROCESSOR_SENT' and details like '%\"controllerId\":\"local-controller\"%'", r.id()),
+                    "the signed 201's ids are on the timeline");
+        }
+    }
+
+    @Test
+    void a201NeverSignedRightIsEscalatedAndNeverTakenAsDelivered() throws Exception {
+        paybox.badSignatureNext(10);
+        Map<String, String> settings = new java.util.HashMap<>(withPaybox(1000));
+        settings.put("dsr.outbox.max-attempts", "2");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            Request r = tell(pipeline);
+            await("the outbox row is given up", WAIT, () -> outboxStatus(pipeline, r).equals("FAILED"));
+            await("the operator is mailed", WAIT, () -> pipeline.received(OPERATOR).size() == 1);
+            assertEquals("QUEUED", pipeline.store().queryForObject("select status from processor_task where"
+                    + " request_id = ?", String.class, r.id()), "a 201 whose signature fails is not a delivery");
+            assertEquals(0, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
+                    + " 'PROCESSOR_SENT'", r.id()));
+            String text = (String) pipeline.received(OPERATOR).get(0).getContent();
+            assertTrue(text.contains("not taken as delivered"), text);
+        }
+    }
+
+    @Test
+    void theEncodedRequestOfThe201IsNeitherStoredNorLogged() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger ours = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("kz.dsr");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        ch.qos.logback.classic.Level before = ours.getLevel();
+        ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (RunningPipeline pipeline = RunningPipeline.start(withPaybox(1000))) {
+            Request r = tell(pipeline);
+            awaitTask(pipeline, r, TaskStatus.SENT);
+            await("the outbox row is sent", WAIT, () -> outboxStatus(pipeline, r).equals("SENT"));
+            // What the processor answered: its 201 carries encoded_request, our request in Base64.
+            String answered = java.util.Base64.getEncoder().encodeToString(paybox.accepted().get(0).body()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String core = answered.substring(0, 40);
+
+            String dump = String.join("\n", pipeline.store().queryForList("select string_agg(t::text, ' ') from ("
+                    + " select * from outbox) t", String.class))
+                    + String.join("\n", pipeline.store().queryForList("select string_agg(e::text, ' ') from ("
+                    + " select * from request_event) e", String.class))
+                    + String.join("\n", pipeline.store().queryForList("select string_agg(d::text, ' ') from ("
+                    + " select * from dead_letter) d", String.class));
+            assertTrue(dump.contains("PROCESSOR_SENT"), "the store was read: " + dump.length());
+            assertTrue(!dump.contains(core) && !dump.contains("encoded_request"), "encoded_request is in the store");
+            String logged = log.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            assertTrue(logged.contains("paybox"), "the log was captured");
+            assertTrue(!logged.contains(core) && !logged.contains("encoded_request"), "encoded_request is in the log");
+        } finally {
+            root.detachAppender(log);
+            ours.setLevel(before);
+        }
+    }
+
+    /** The calls that carried a request (not the discovery and certificate fetches). */
+    private List<LocalProcessor.Call> requestCalls() {
+        return paybox.calls().stream().filter(c -> c.path().endsWith("_requests")).toList();
+    }
+
     /** Settings naming a processors file with paybox (OpenDSR, sha256 e-mail, bearer token) on the local processor. */
     private Map<String, String> withPaybox(int responseTimeoutMs) throws Exception {
         System.setProperty(TOKEN_ENV, TOKEN);
-        return Map.of("dsr.processors.file", TestProcessors.file(TestProcessors.openDsr("paybox", paybox.openDsrBase(),
+        return TestProcessors.settings(TestProcessors.file(TestProcessors.openDsr("paybox", paybox.openDsrBase(),
                 "auth: { scheme: bearer, token-env: " + TOKEN_ENV + " }", "response-timeout-ms: " + responseTimeoutMs,
-                "poll-minutes: 60")).toString());
+                "poll-minutes: 60")));
     }
 
     private static Map<String, String> processorsFile(String processor) {

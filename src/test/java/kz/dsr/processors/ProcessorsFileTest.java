@@ -19,7 +19,7 @@ class ProcessorsFileTest {
 
     private static final String SECRET = "0123456789abcdef0123456789abcdef-test";
     private static final Map<String, String> ENV = Map.of(
-            "DSR_PROCESSOR_PAYBOX_TOKEN", "t", "DSR_PROCESSOR_PAYBOX_CALLBACK_SECRET", SECRET,
+            "DSR_PROCESSOR_PAYBOX_TOKEN", "t",
             "DSR_PROCESSOR_APPMETRICA_SECRET", SECRET, "DSR_PROCESSOR_CLOUDPAY_USER", "u",
             "DSR_PROCESSOR_CLOUDPAY_PASSWORD", "p", "DSR_PROCESSOR_FIREBASE_TOKEN", "t", "DSR_X", SECRET);
 
@@ -36,7 +36,10 @@ class ProcessorsFileTest {
                 categories("config/datamap.yaml"), ENV::get);
         assertEquals(2, inService.all().size());
         assertEquals(DataProcessor.Kind.OPENDSR, inService.byName("paybox").orElseThrow().kind());
-        assertTrue(inService.byCallbackDomain("PRIVACY.paybox.example").isPresent());
+        assertTrue(inService.byDomain("OPENDSR.paybox.example").isPresent());
+        DataProcessor.OpenDsr paybox = inService.byName("paybox").orElseThrow().openDsr().orElseThrow();
+        assertEquals(OpenDsrHeaders.OPENCOMPLIANCE, paybox.headers());
+        assertEquals("/opencompliance_requests", paybox.requestPath());
         assertEquals(2, inService.receiving(RequestType.ERASURE, Set.of()).size());
         assertEquals(0, inService.receiving(RequestType.ACCESS, Set.of()).size());
 
@@ -44,6 +47,7 @@ class ProcessorsFileTest {
                 categories("config/datamap-inji.yaml"), ENV::get);
         assertEquals(3, inji.all().size());
         assertTrue(inji.byAddress("Privacy@Courier-Partner.example").isPresent());
+        assertEquals("/opengdpr_requests", inji.byName("cloudpay").orElseThrow().openDsr().orElseThrow().requestPath());
         // A correction reaches only the processors holding the corrected field's category.
         assertEquals(1, inji.receiving(RequestType.RECTIFICATION, Set.of("location.address")).size());
         assertEquals(0, inji.receiving(RequestType.RECTIFICATION, Set.of("identity.name")).size());
@@ -71,7 +75,7 @@ class ProcessorsFileTest {
         String typo = error(HEAD + OPENDSR + "    poll-minuts: 5\n");
         assertTrue(typo.contains("processors.yaml, line 9") && typo.contains("did you mean 'poll-minutes'"), typo);
 
-        String noWay = error(HEAD + OPENDSR);
+        String noWay = error(HEAD + OPENDSR + "    callbacks: false\n");
         assertTrue(noWay.contains("line 2") && noWay.contains("needs a way to confirm"), noWay);
 
         String rect = error(HEAD + OPENDSR.replace("[ERASURE]", "[ERASURE, RECTIFICATION]") + "    poll-minutes: 5\n");
@@ -86,8 +90,20 @@ class ProcessorsFileTest {
         String literal = error(HEAD + OPENDSR + "    poll-minutes: 5\n    auth: { scheme: bearer, token-env: abc123 }\n");
         assertTrue(literal.contains("never written in config files"), literal);
 
-        String shortSecret = error(HEAD + OPENDSR + "    callback: { domain: pay.example, secret-env: DSR_PROCESSOR_PAYBOX_TOKEN }\n");
-        assertTrue(shortSecret.contains("shorter than 32 bytes"), shortSecret);
+        // OpenDSR callbacks are signed with the processor's certificate: the old shared secret is refused, saying so.
+        String oldCallback = error(HEAD + OPENDSR + "    callback: { domain: pay.example, secret-env: DSR_X }\n");
+        assertTrue(oldCallback.contains("line 9") && oldCallback.contains("signed with the processor's certificate")
+                && oldCallback.contains("domain:"), oldCallback);
+        String hmac = error(HEAD + OPENDSR + "    auth: { scheme: hmac, secret-env: DSR_X }\n");
+        assertTrue(hmac.contains("line 9") && hmac.contains("hmac is for custom http APIs"), hmac);
+        String family = error(HEAD + OPENDSR + "    headers: opendrs\n");
+        assertTrue(family.contains("line 9") && family.contains("did you mean 'opendsr'"), family);
+        String domain = error(HEAD + OPENDSR + "    domain: 'pay example'\n");
+        assertTrue(domain.contains("line 9") && domain.contains("is not a DNS name"), domain);
+        String onHttp = error(HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
+                + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    domain: x.example\n"
+                + "    templates:\n      ERASURE: '{\"u\": \"{{subject}}\"}'\n");
+        assertTrue(onHttp.contains("line 9") && onHttp.contains("'domain' does not apply to kind http"), onHttp);
 
         String json = error(HEAD + "    kind: http\n    types: [ERASURE]\n    confirm-within-days: 5\n"
                 + "    identities:\n      - { from: subject }\n    url: http://127.0.0.1:1/x\n    templates:\n"
