@@ -36,6 +36,12 @@ public final class Leadership implements AutoCloseable {
     private volatile boolean leads;
     private volatile String leader;
     private volatile boolean closed;
+    /**
+     * Until when (System.nanoTime) a node that lost the lead leaves the lock to the others: two check
+     * intervals, so a standing-by node, whose next try comes within one, takes over rather than the node
+     * whose connection just died (and may die again).
+     */
+    private volatile long yieldsUntil = System.nanoTime();
     /** Why the store could not be asked at the last check (logged once per outage); null when it could. */
     private String problem;
 
@@ -108,7 +114,7 @@ public final class Leadership implements AutoCloseable {
         try {
             if (leads) {
                 stillLeads();
-            } else if (lock.tryTake()) {
+            } else if (System.nanoTime() - yieldsUntil >= 0 && lock.tryTake()) {
                 take();
             } else {
                 standBy(lock.holder().orElse(null));
@@ -147,6 +153,7 @@ public final class Leadership implements AutoCloseable {
         }
         leads = false;
         leader = null;
+        yieldsUntil = System.nanoTime() + 2 * every.toNanos();
         LOG.warn("Node {} no longer reads {}: {}. Another node takes over; this one tries again every {} ms.", node, job,
                 why, every.toMillis());
         try {

@@ -100,6 +100,52 @@ public final class MailboxAdapter {
         }
     }
 
+    /**
+     * For a mail recorded before (seen again): true when the folder it belongs in already holds it, byte for
+     * byte as far as IMAP tells (same Message-ID, same size). A move is a copy and then a deletion (IMAP
+     * without MOVE, and Camel's consumer): a node that stopped between the two left the mail in both places.
+     * Moving it again would make a second copy; {@link #removeInboxCopy} takes the inbox's copy out instead.
+     */
+    public boolean alreadyInItsFolder(Exchange exchange, String processedFolder, String supportFolder) {
+        if (!(exchange.getIn().getBody() instanceof MailIntake.Result result) || !result.duplicate()) {
+            return false;
+        }
+        jakarta.mail.Message polled = exchange.getProperty(POLLED_MAIL, jakarta.mail.Message.class);
+        try {
+            String[] ids = polled.getHeader("Message-ID");
+            if (ids == null || ids.length == 0 || ids[0].isBlank()) {
+                return false;
+            }
+            int size = polled.getSize();
+            jakarta.mail.Folder folder = polled.getFolder().getStore()
+                    .getFolder(result.forSupport() ? supportFolder : processedFolder);
+            if (!folder.exists()) {
+                return false;
+            }
+            folder.open(jakarta.mail.Folder.READ_ONLY);
+            try {
+                for (jakarta.mail.Message copy : folder.search(new jakarta.mail.search.MessageIDTerm(ids[0].strip()))) {
+                    if (copy.getSize() == size) {
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                folder.close(false);
+            }
+        } catch (MessagingException e) {
+            // Not known: the mail is filed as usual (at worst a second copy, never a lost mail).
+            return false;
+        }
+    }
+
+    /** Takes the inbox's copy of a mail its folder already holds out of the inbox (flagged deleted). */
+    public void removeInboxCopy(Exchange exchange) throws MessagingException {
+        exchange.getProperty(POLLED_MAIL, jakarta.mail.Message.class).setFlag(Flags.Flag.DELETED, true);
+        LOG.info("A mail recorded before was found in the inbox and already in its folder (a node stopped while"
+                + " moving it): the inbox's copy is removed, the folder keeps its one copy.");
+    }
+
     /** Says once that the mail is gone (another node filed it) and leaves it to that node's move. */
     public void leaveToTheOtherNode(Exchange exchange) {
         exchange.setProperty(SAID_GONE, true);
