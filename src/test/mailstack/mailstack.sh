@@ -111,12 +111,15 @@ echo '/.*/ OK' > $R/postfix/domains
 cat > $R/postfix/aliases <<'CONF'
 /^(support|sink|ops|cli|bench|sink-utf8)@dsr\.test$/ ${1}@dsr.test
 /[^ -~]/ sink-utf8@dsr.test
+/^(.*@discard\.test)$/ ${1}
 /^.*$/ sink@dsr.test
 CONF
-echo '/^sink-utf8@dsr\.test$/ virtual:' > $R/postfix/transport
+# Mail to @discard.test leaves and is dropped, as replies leave for the Internet: the benchmark's
+# acknowledgements must not land in the Dovecot the pipeline reads from.
+printf '%s\n' '/^sink-utf8@dsr\.test$/ virtual:' '/@discard\.test$/ discard:' > $R/postfix/transport
 echo '/^sink-utf8@dsr\.test$/ sink/Maildir/' > $R/postfix/mailboxes
 mkdir -p $R/spool/data; chown -R postfix $R/spool/data
-echo 3 > $R/version   # a caller may reload a running stack whose config version is older than this
+echo 4 > $R/version   # a caller may reload a running stack whose config version is older than this
 postconf -e "alternate_config_directories = $R/postfix"
 postfix -c $R/postfix status >/dev/null 2>&1 && postfix -c $R/postfix reload >/dev/null 2>&1 || postfix -c $R/postfix start
 sleep 1
