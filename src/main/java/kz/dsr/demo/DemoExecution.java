@@ -44,15 +44,16 @@ final class DemoExecution {
     }
 
     /**
-     * inService, through the running pipeline: the two sample mails from account holders are matched,
+     * inService, through the running pipeline: the three sample mails from account holders are matched,
      * a one-time code goes to each registered address, and the demo — playing the person — reads it
-     * from the embedded mailbox and sends it back. One erasure is carried out; the other meets a
-     * legal hold (unpaid debt) and the person is told why.
+     * from the embedded mailbox and sends it back. One erasure is carried out; another meets a
+     * legal hold (unpaid debt) and the person is told why; an access request is exported and its
+     * export mailed once the payment processor has sent its own results.
      */
     void inService(JdbcTemplate store, Duration timeout) throws Exception {
         out.println();
         out.println("Verified and carried out in inService's database (config/datamap.yaml):");
-        for (String holder : List.of("aigerim.nurlanova@example.kz", "debtor@example.kz")) {
+        for (String holder : List.of("aigerim.nurlanova@example.kz", "debtor@example.kz", "erlan.saparov@example.kz")) {
             List<Long> ids = store.queryForList("select id from request where requester_email = ? order by id", Long.class,
                     holder);
             if (ids.isEmpty()) {
@@ -81,7 +82,15 @@ final class DemoExecution {
                 tables.add(new TableOutcome(t.get("table").asText(), TableOutcome.Action.valueOf(t.get("action").asText()),
                         t.get("rows").asLong(), t.path("reason").isMissingNode() ? null : t.get("reason").asText()));
             }
-            if (!tables.isEmpty()) {
+            if ("ACCESS".equals(store.queryForObject("select type from request where id = ?", String.class, id))) {
+                // Every table of the data map is in the export: its size says more than a long table would.
+                if ("COMPLETED".equals(status(store, id))) {
+                    waitForExport(holder, ref, timeout);
+                    out.printf("  export: %,d rows from %d tables in export.json and export.html, mailed to the registered"
+                            + " address once the processors had confirmed%n", tables.stream().mapToLong(TableOutcome::rows)
+                            .sum(), tables.stream().filter(t -> t.rows() > 0).count());
+                }
+            } else if (!tables.isEmpty()) {
                 PlanCommand.print(out, tables);
             }
             printProcessors(store, id);
@@ -104,14 +113,20 @@ final class DemoExecution {
                 JsonNode d = Json.mapper().readTree(details);
                 if (d.path("processor").asText().equals(t.get("processor"))) {
                     // A refused report (the API's answer after the callback's COMPLETED) changed nothing.
+                    // An access request's processor says how many results it holds for the person (results_count).
                     steps.add(d.has("to") ? d.get("to").asText() + " (" + d.path("source").asText()
-                            + (d.has("httpStatus") ? " " + d.get("httpStatus").asText() : "") + ")"
+                            + (d.has("httpStatus") ? " " + d.get("httpStatus").asText() : "")
+                            + (d.has("resultsCount") ? ", " + results(d.get("resultsCount").asLong()) : "") + ")"
                             : d.has("reported") ? d.get("reported").asText() + " (" + d.path("source").asText()
                                     + ", came late: ignored)" : "told");
                 }
             }
             out.printf("    %-12s %-8s %s%n", t.get("processor"), t.get("kind"), String.join(" → ", steps));
         }
+    }
+
+    private static String results(long count) {
+        return count + (count == 1 ? " result" : " results");
     }
 
     private static String status(JdbcTemplate store, long id) {
@@ -138,6 +153,26 @@ final class DemoExecution {
             return false;
         });
         return found[0];
+    }
+
+    /** The final reply of an access request, with the export attached, in the person's mailbox. */
+    private void waitForExport(String address, String reference, Duration timeout) throws Exception {
+        waitFor(timeout, () -> {
+            for (jakarta.mail.internet.MimeMessage m : servers.mail().getReceivedMessagesForDomain(address)) {
+                try {
+                    if (m.getSubject().contains(reference) && m.getContent() instanceof jakarta.mail.Multipart parts) {
+                        for (int i = 0; i < parts.getCount(); i++) {
+                            if ("export.json".equals(parts.getBodyPart(i).getFileName())) {
+                                return true;
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return false;
+        });
     }
 
     private static final Pattern CODE = Pattern.compile("(?:одноразовый код|one-time code|Бір реттік кодыңыз): (\\d{6})");

@@ -41,7 +41,7 @@ class ProcessorsFileTest {
         assertEquals(OpenDsrHeaders.OPENCOMPLIANCE, paybox.headers());
         assertEquals("/opencompliance_requests", paybox.requestPath());
         assertEquals(2, inService.receiving(RequestType.ERASURE, Set.of()).size());
-        assertEquals(0, inService.receiving(RequestType.ACCESS, Set.of()).size());
+        assertEquals(1, inService.receiving(RequestType.ACCESS, Set.of()).size());
 
         Processors inji = ProcessorsLoader.load(Path.of("config/processors-inji.yaml"),
                 categories("config/datamap-inji.yaml"), ENV::get);
