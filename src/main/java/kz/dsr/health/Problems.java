@@ -17,11 +17,6 @@ final class Problems {
 
     /** Whether the error, or one of its causes, is of the given type. */
     static boolean has(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+        return kz.dsr.store.ErrorText.cause(error, type).isPresent();
     }
 }

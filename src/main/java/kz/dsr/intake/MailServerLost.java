@@ -22,18 +22,16 @@ public final class MailServerLost {
     private static final Logger LOG = LoggerFactory.getLogger(MailServerLost.class);
     private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
+    /** The errors of a connection that went away (SocketTimeoutException is a SocketException's sibling). */
+    private static final java.util.List<Class<? extends Throwable>> LOST = java.util.List.of(FolderClosedException.class,
+            StoreClosedException.class, org.eclipse.angus.mail.iap.ConnectionException.class, SocketException.class,
+            SocketTimeoutException.class, EOFException.class);
+
     private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     /** True when the error (or one of its causes) is the connection to the mail server being lost. */
     public boolean isLost(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof FolderClosedException || t instanceof StoreClosedException
-                    || t instanceof org.eclipse.angus.mail.iap.ConnectionException
-                    || t instanceof SocketException || t instanceof SocketTimeoutException || t instanceof EOFException) {
-                return true;
-            }
-        }
-        return false;
+        return LOST.stream().anyMatch(type -> ErrorText.cause(error, type).isPresent());
     }
 
     /** Fails this mail's exchange so it stays in the inbox; one warning a minute, whatever the number of mails. */

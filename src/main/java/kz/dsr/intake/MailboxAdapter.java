@@ -64,12 +64,7 @@ public final class MailboxAdapter {
      * node fetched it): another node filed it. Not the mail's fault, and nothing to move.
      */
     public static boolean vanished(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof MessageRemovedException) {
-                return true;
-            }
-        }
-        return false;
+        return ErrorText.cause(error, MessageRemovedException.class).isPresent();
     }
 
     /**

@@ -87,11 +87,6 @@ public final class ProcessorDelivery {
 
     /** Camel may hand the exception wrapped. */
     private static DeliveryFailure find(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DeliveryFailure f) {
-                return f;
-            }
-        }
-        return null;
+        return kz.dsr.store.ErrorText.cause(error, DeliveryFailure.class).orElse(null);
     }
 }

@@ -16,6 +16,21 @@ public final class ErrorText {
     private ErrorText() {
     }
 
+    /**
+     * The first of the error and its causes (outermost first) that is a {@code type} (a class or a marker
+     * interface): Camel and the libraries hand errors wrapped. At most 20 deep; a cause that is itself
+     * ends the chain.
+     */
+    public static <T> java.util.Optional<T> cause(Throwable error, Class<T> type) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 20; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return java.util.Optional.of(type.cast(t));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The full text for the store: class and message of the root cause. */
     public static String full(Throwable error) {
         if (error == null) {

@@ -221,13 +221,7 @@ public final class Outbox {
 
     /** Whether the error, or what it wraps, is a refusal that trying again cannot change. */
     private static boolean isPermanent(Throwable error) {
-        int depth = 0;
-        for (Throwable t = error; t != null && depth < 20; t = t.getCause() == t ? null : t.getCause(), depth++) {
-            if (t instanceof PermanentFailure) {
-                return true;
-            }
-        }
-        return false;
+        return ErrorText.cause(error, PermanentFailure.class).isPresent();
     }
 
     long backoffSeconds(int attempt) {

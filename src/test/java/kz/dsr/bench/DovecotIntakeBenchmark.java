@@ -142,17 +142,7 @@ class DovecotIntakeBenchmark {
 
     /** The pipeline on the same mailbox: until every mail is filed and every acknowledgement sent. */
     private static double pipeline(boolean metrics, int mails) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("dsr.mail.imap.protocol", "imap");
-        settings.put("dsr.mail.imap.host", MailStack.HOST);
-        settings.put("dsr.mail.imap.port", String.valueOf(MailStack.IMAP_PORT));
-        settings.put("dsr.mail.imap.username", MAILBOX);
-        settings.put("dsr.mail.imap.password", MailStack.PASSWORD);
-        settings.put("dsr.mail.smtp.protocol", "smtp");
-        settings.put("dsr.mail.smtp.host", MailStack.HOST);
-        settings.put("dsr.mail.smtp.port", String.valueOf(MailStack.SMTP_PORT));
-        settings.put("dsr.mail.smtp.username", "");
-        settings.put("dsr.mail.support-address", MAILBOX);
+        Map<String, String> settings = new HashMap<>(MailStack.pipelineSettings(MAILBOX));
         settings.put("dsr.mail.poll-delay-ms", "1000");
         settings.put("dsr.outbox.poll-ms", "200");
         settings.put("dsr.intake.flood.max-requests-per-hour", "100000");

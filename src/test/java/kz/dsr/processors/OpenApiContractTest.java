@@ -16,29 +16,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 import kz.dsr.demo.DemoCa;
 import kz.dsr.demo.LocalProcessor;
-import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.Json;
-import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
 import kz.dsr.testing.RunningPipeline;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * docs/openapi.yaml is what the pipeline serves at GET /opendsr/openapi.yaml, and what it says is what
@@ -140,18 +131,6 @@ class OpenApiContractTest {
     }
 
     private static Request tell(RunningPipeline pipeline) {
-        var registry = pipeline.context().getRegistry();
-        DataSource store = registry.lookupByNameAndType("dsrStore", DataSource.class);
-        ProcessorTasks tasks = registry.lookupByNameAndType("processorTasks", ProcessorTasks.class);
-        TransactionTemplate tx = new TransactionTemplate(
-                registry.lookupByNameAndType("transactionManager", DataSourceTransactionManager.class));
-        return tx.execute(status -> {
-            Request r = new RequestStore(new JdbcTemplate(store)).open(RequestType.ERASURE,
-                    RequestStatus.AWAITING_PROCESSORS, "ru", "subject@example.kz", Instant.now(),
-                    LocalDate.now().plusDays(30), 1.0, false, Map.of());
-            assertEquals(2, tasks.open(r, tasks.receiving(r, Set.of()), new SubjectIdentities(
-                    Optional.of("subject@example.kz"), Optional.empty(), Optional.of("42")), Map.of()));
-            return r;
-        });
+        return TestProcessors.tell(pipeline, RequestType.ERASURE, new SubjectIdentities(Optional.of("subject@example.kz"), Optional.empty(), Optional.of("42")), 2);
     }
 }

@@ -5,27 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import kz.dsr.demo.LocalProcessor;
-import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
-import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
 import kz.dsr.testing.RunningPipeline;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A request closed by an operator while an OpenDSR processor has not started on it is cancelled there
@@ -132,19 +123,7 @@ class ProcessorCancellationTest {
 
     /** An erasure carried out now, its paybox task and notice committed as the execution writes them. */
     private static Request tell(RunningPipeline pipeline) {
-        var registry = pipeline.context().getRegistry();
-        DataSource store = registry.lookupByNameAndType("dsrStore", DataSource.class);
-        ProcessorTasks tasks = registry.lookupByNameAndType("processorTasks", ProcessorTasks.class);
-        TransactionTemplate tx = new TransactionTemplate(
-                registry.lookupByNameAndType("transactionManager", DataSourceTransactionManager.class));
-        return tx.execute(status -> {
-            Request r = new RequestStore(new JdbcTemplate(store)).open(RequestType.ERASURE,
-                    RequestStatus.AWAITING_PROCESSORS, "ru", "subject@example.kz", Instant.now(),
-                    LocalDate.now().plusDays(30), 1.0, false, Map.of());
-            assertEquals(1, tasks.open(r, tasks.receiving(r, Set.of()), new SubjectIdentities(
-                    Optional.of("subject@example.kz"), Optional.empty(), Optional.empty()), Map.of()));
-            return r;
-        });
+        return TestProcessors.tell(pipeline, RequestType.ERASURE, new SubjectIdentities(Optional.of("subject@example.kz"), Optional.empty(), Optional.empty()), 1);
     }
 
     private static UUID awaitTask(RunningPipeline pipeline, Request r, String status) {

@@ -10,27 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.Json;
-import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
 import kz.dsr.testing.RunningPipeline;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Processors are told of a carried-out request through the outbox, over real HTTP, by the real
@@ -341,20 +333,7 @@ class ProcessorDeliveryTest {
      * transaction, as the execution writes them.
      */
     private static Request tell(RunningPipeline pipeline) {
-        var registry = pipeline.context().getRegistry();
-        DataSource store = registry.lookupByNameAndType("dsrStore", DataSource.class);
-        ProcessorTasks tasks = registry.lookupByNameAndType("processorTasks", ProcessorTasks.class);
-        TransactionTemplate tx = new TransactionTemplate(
-                registry.lookupByNameAndType("transactionManager", DataSourceTransactionManager.class));
-        return tx.execute(status -> {
-            Request r = new RequestStore(new JdbcTemplate(store)).open(RequestType.ERASURE,
-                    RequestStatus.AWAITING_PROCESSORS, "ru", SUBJECT_EMAIL, Instant.now(), LocalDate.now().plusDays(30),
-                    1.0, false, Map.of());
-            int opened = tasks.open(r, tasks.receiving(r, Set.of()), new SubjectIdentities(Optional.of(SUBJECT_EMAIL),
-                    Optional.empty(), Optional.of("42")), Map.of());
-            assertEquals(1, opened);
-            return r;
-        });
+        return TestProcessors.tell(pipeline, RequestType.ERASURE, new SubjectIdentities(Optional.of(SUBJECT_EMAIL), Optional.empty(), Optional.of("42")), 1);
     }
 
     private static UUID awaitTask(RunningPipeline pipeline, Request r, TaskStatus expected) {

@@ -6,23 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import javax.sql.DataSource;
 import kz.dsr.demo.LocalProcessor;
-import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
-import kz.dsr.store.RequestStore;
 import kz.dsr.store.RequestStore.Request;
 import kz.dsr.testing.OperatorCommands;
 import kz.dsr.testing.RunningPipeline;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * An access request's round trip with an OpenDSR processor built to the specification: told, 201 signed,
@@ -60,18 +51,6 @@ class ProcessorResultsTest {
     }
 
     private static Request tell(RunningPipeline pipeline) {
-        var registry = pipeline.context().getRegistry();
-        DataSource store = registry.lookupByNameAndType("dsrStore", DataSource.class);
-        ProcessorTasks tasks = registry.lookupByNameAndType("processorTasks", ProcessorTasks.class);
-        TransactionTemplate tx = new TransactionTemplate(
-                registry.lookupByNameAndType("transactionManager", DataSourceTransactionManager.class));
-        return tx.execute(status -> {
-            Request r = new RequestStore(new JdbcTemplate(store)).open(RequestType.ACCESS,
-                    RequestStatus.AWAITING_PROCESSORS, "ru", "subject@example.kz", Instant.now(),
-                    LocalDate.now().plusDays(30), 1.0, false, Map.of());
-            assertEquals(1, tasks.open(r, tasks.receiving(r, Set.of()), new SubjectIdentities(
-                    Optional.of("subject@example.kz"), Optional.empty(), Optional.empty()), Map.of()));
-            return r;
-        });
+        return TestProcessors.tell(pipeline, RequestType.ACCESS, new SubjectIdentities(Optional.of("subject@example.kz"), Optional.empty(), Optional.empty()), 1);
     }
 }

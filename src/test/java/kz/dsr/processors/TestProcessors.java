@@ -132,4 +132,25 @@ public final class TestProcessors {
         return callback(endpoint, "OpenCompliance", identity.domain(),
                 identity.sign(body.getBytes(StandardCharsets.UTF_8)), body);
     }
+
+    /**
+     * A request of this type carried out now: its row, its processors' tasks and their notices in one
+     * transaction, as the execution writes them; asserts how many tasks were opened.
+     */
+    static kz.dsr.store.RequestStore.Request tell(kz.dsr.testing.RunningPipeline pipeline,
+            kz.dsr.request.RequestType type, SubjectIdentities identities, int expectedTasks) {
+        var registry = pipeline.context().getRegistry();
+        javax.sql.DataSource store = registry.lookupByNameAndType("dsrStore", javax.sql.DataSource.class);
+        ProcessorTasks tasks = registry.lookupByNameAndType("processorTasks", ProcessorTasks.class);
+        var tx = new org.springframework.transaction.support.TransactionTemplate(registry.lookupByNameAndType(
+                "transactionManager", org.springframework.jdbc.datasource.DataSourceTransactionManager.class));
+        return tx.execute(status -> {
+            var r = new kz.dsr.store.RequestStore(new org.springframework.jdbc.core.JdbcTemplate(store)).open(type,
+                    kz.dsr.request.RequestStatus.AWAITING_PROCESSORS, "ru", identities.email().orElse(null),
+                    java.time.Instant.now(), java.time.LocalDate.now().plusDays(30), 1.0, false, Map.of());
+            org.junit.jupiter.api.Assertions.assertEquals(expectedTasks,
+                    tasks.open(r, tasks.receiving(r, java.util.Set.of()), identities, Map.of()));
+            return r;
+        });
+    }
 }

@@ -136,6 +136,25 @@ public final class MailStack {
         }
     }
 
+    /**
+     * The settings that point a pipeline at this stack: {@code mailbox} read over IMAP (plain, loopback)
+     * as its support mailbox, replies sent through Postfix without authentication.
+     */
+    public static Map<String, String> pipelineSettings(String mailbox) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("dsr.mail.imap.protocol", "imap");
+        s.put("dsr.mail.imap.host", HOST);
+        s.put("dsr.mail.imap.port", String.valueOf(IMAP_PORT));
+        s.put("dsr.mail.imap.username", mailbox);
+        s.put("dsr.mail.imap.password", PASSWORD);
+        s.put("dsr.mail.smtp.protocol", "smtp");
+        s.put("dsr.mail.smtp.host", HOST);
+        s.put("dsr.mail.smtp.port", String.valueOf(SMTP_PORT));
+        s.put("dsr.mail.smtp.username", "");
+        s.put("dsr.mail.support-address", mailbox);
+        return s;
+    }
+
     /** A mailbox on Dovecot, read over IMAP as its owner. */
     public static Mailbox mailbox(String user) {
         return new Mailbox(user);

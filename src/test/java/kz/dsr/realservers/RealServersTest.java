@@ -273,17 +273,7 @@ class RealServersTest {
         }
 
         PipelineNode node(String name, Map<String, String> extra) {
-            Map<String, String> s = new LinkedHashMap<>();
-            s.put("dsr.mail.imap.protocol", "imap");
-            s.put("dsr.mail.imap.host", MailStack.HOST);
-            s.put("dsr.mail.imap.port", String.valueOf(MailStack.IMAP_PORT));
-            s.put("dsr.mail.imap.username", SUPPORT);
-            s.put("dsr.mail.imap.password", MailStack.PASSWORD);
-            s.put("dsr.mail.smtp.protocol", "smtp");
-            s.put("dsr.mail.smtp.host", MailStack.HOST);
-            s.put("dsr.mail.smtp.port", String.valueOf(MailStack.SMTP_PORT));
-            s.put("dsr.mail.smtp.username", "");
-            s.put("dsr.mail.support-address", SUPPORT);
+            Map<String, String> s = new LinkedHashMap<>(MailStack.pipelineSettings(SUPPORT));
             s.put("dsr.mail.own-aliases", "noreply@dsr.test");
             s.put("dsr.mail.message-id-domain", "dsr.test");
             s.put("dsr.operator.address", "ops@dsr.test");
