@@ -76,23 +76,58 @@ public final class MailStack {
     }
 
     /**
-     * How many times Postfix took in a mail with each of these Message-IDs (its cleanup log line per
-     * accepted mail): what the pipeline submitted, apart from what Postfix then delivered (a delivery to
-     * Dovecot cut by a Dovecot stop is delivered again by Postfix, a copy the sender did not make).
+     * What Postfix's log says of mails with these Message-IDs: how many it took in (one cleanup line per
+     * accepted mail — what the pipeline submitted) and how many times its queue manager handed them on
+     * (once per mail, more when a delivery was cut by a stop and Postfix delivered the same mail again:
+     * a copy the sender did not make).
      */
-    public static Map<String, Integer> submissions(java.util.Collection<String> messageIds) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        messageIds.forEach(id -> counts.put(id, 0));
+    public static PostfixLog postfixLog(java.util.Collection<String> messageIds) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(messageIds);
+        java.util.Set<String> ourQueueFiles = new java.util.HashSet<>();
+        int submittedAgain = 0;
+        int handedOnAgain = 0;
+        Map<String, Integer> submissions = new LinkedHashMap<>();
+        java.util.Set<String> handedOn = new java.util.HashSet<>();
         try (var lines = Files.lines(Path.of("/tmp/dsr-mail/postfix.log"))) {
-            lines.filter(l -> l.contains("/cleanup[") && l.contains("message-id=<")).forEach(l -> {
-                String id = l.substring(l.indexOf("message-id=<") + 12, Math.max(l.indexOf("message-id=<") + 12, l.lastIndexOf('>')));
-                counts.computeIfPresent(id, (k, n) -> n + 1);
-            });
+            for (String l : (Iterable<String>) lines::iterator) {
+                java.util.regex.Matcher cleanup = CLEANUP.matcher(l);
+                if (cleanup.find()) {
+                    // Postfix names queue files after inodes: a name comes back for another mail later.
+                    ourQueueFiles.remove(cleanup.group(1));
+                    handedOn.remove(cleanup.group(1));
+                    if (wanted.contains(cleanup.group(2))) {
+                        ourQueueFiles.add(cleanup.group(1));
+                        submissions.merge(cleanup.group(2), 1, Integer::sum);
+                    }
+                    continue;
+                }
+                java.util.regex.Matcher queued = QUEUED.matcher(l);
+                if (queued.find() && ourQueueFiles.contains(queued.group(1))) {
+                    if (!handedOn.add(queued.group(1))) {
+                        handedOnAgain++;
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read Postfix's log: " + e.getMessage(), e);
         }
-        return counts;
+        for (int n : submissions.values()) {
+            submittedAgain += Math.max(0, n - 1);
+        }
+        return new PostfixLog(submittedAgain, handedOnAgain);
     }
+
+    /**
+     * Mails taken in more than once (the sender sent them again) and hand-overs of one taken-in mail
+     * repeated (Postfix delivering again what a stop interrupted).
+     */
+    public record PostfixLog(int submittedAgain, int handedOnAgain) {
+    }
+
+    private static final java.util.regex.Pattern CLEANUP =
+            java.util.regex.Pattern.compile("/cleanup\\[\\d+\\]: ([0-9A-F]+): message-id=<([^>]*)>");
+    private static final java.util.regex.Pattern QUEUED =
+            java.util.regex.Pattern.compile("/qmgr\\[\\d+\\]: ([0-9A-F]+): from=<");
 
     static boolean listening(int port) {
         try (Socket s = new Socket()) {
