@@ -319,6 +319,16 @@ public final class Components implements AutoCloseable {
         return once("mailboxAdapter", () -> new MailboxAdapter(deadLetters()));
     }
 
+    /** Moves each poll's recorded mail to its folders when the poll ends (the consumer's postProcessAction). */
+    public kz.dsr.intake.MailFiling mailFiling() {
+        return once("mailFiling", kz.dsr.intake.MailFiling::new);
+    }
+
+    /** The mail consumer's per-mail key, without asking the server for the Message-ID. */
+    public kz.dsr.intake.MailboxKeys mailboxKeys() {
+        return once("mailboxKeys", kz.dsr.intake.MailboxKeys::new);
+    }
+
     /** The mailbox consumer's poll strategy: mail waits in the inbox while the store is out of reach. */
     public kz.dsr.intake.MailServerLost mailServerLost() {
         return once("mailServerLost", kz.dsr.intake.MailServerLost::new);
@@ -346,7 +356,7 @@ public final class Components implements AutoCloseable {
 
     /** The mailbox consumer's poll strategy: only the leading node polls; the store outage's handling within. */
     public LeaderOnlyPolls leaderOnlyPolls() {
-        return once("leaderOnlyPolls", () -> new LeaderOnlyPolls(intakeLeadership(), storeOutage()));
+        return once("leaderOnlyPolls", () -> new LeaderOnlyPolls(intakeLeadership(), mailFiling(), storeOutage()));
     }
 
     /** The mailbox consumer's own errors: a mail another node filed meanwhile is none. */

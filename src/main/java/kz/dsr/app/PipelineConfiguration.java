@@ -99,6 +99,8 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("leaderOnlyPolls", parts.leaderOnlyPolls());
         registry.bind("mailboxErrors", parts.mailboxErrors());
         registry.bind("mailboxAdapter", parts.mailboxAdapter());
+        registry.bind("mailFiling", parts.mailFiling());
+        registry.bind("mailboxKeys", parts.mailboxKeys());
         registry.bind("storeOutage", parts.storeOutage());
         registry.bind("mailServerLost", parts.mailServerLost());
         registry.bind("mailParser", parts.mailParser());

@@ -16,10 +16,12 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
 public final class LeaderOnlyPolls implements PollingConsumerPollStrategy {
 
     private final Leadership leadership;
+    private final MailFiling filing;
     private final PollingConsumerPollStrategy then;
 
-    public LeaderOnlyPolls(Leadership leadership, PollingConsumerPollStrategy then) {
+    public LeaderOnlyPolls(Leadership leadership, MailFiling filing, PollingConsumerPollStrategy then) {
         this.leadership = leadership;
+        this.filing = filing;
         this.then = then;
     }
 
@@ -33,6 +35,7 @@ public final class LeaderOnlyPolls implements PollingConsumerPollStrategy {
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        filing.pollBegins();
         return leadership.leads() && then.begin(consumer, endpoint);
     }
 

@@ -48,6 +48,11 @@ public final class MailboxAdapter {
         exchange.setIn(new DefaultMessage(exchange));
     }
 
+    /** The mail the consumer polled for this exchange (set aside by {@link #setAside}). */
+    static jakarta.mail.Message polled(Exchange exchange) {
+        return exchange.getProperty(POLLED_MAIL, jakarta.mail.Message.class);
+    }
+
     /** The mail exactly as the server holds it; kept on the exchange for the store and dead letters. */
     public byte[] readRaw(Exchange exchange) throws IOException, MessagingException {
         jakarta.mail.Message polled = exchange.getProperty(POLLED_MAIL, jakarta.mail.Message.class);
