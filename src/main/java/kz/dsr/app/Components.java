@@ -324,9 +324,9 @@ public final class Components implements AutoCloseable {
         return once("mailFiling", kz.dsr.intake.MailFiling::new);
     }
 
-    /** The mail consumer's per-mail key, without asking the server for the Message-ID. */
+    /** The mail consumer's per-mail key, without a round trip per mail (and the poll's flags in one). */
     public kz.dsr.intake.MailboxKeys mailboxKeys() {
-        return once("mailboxKeys", kz.dsr.intake.MailboxKeys::new);
+        return once("mailboxKeys", () -> new kz.dsr.intake.MailboxKeys(settings.integerAtLeast("dsr.mail.max-per-poll", 1)));
     }
 
     /** The mailbox consumer's poll strategy: mail waits in the inbox while the store is out of reach. */
