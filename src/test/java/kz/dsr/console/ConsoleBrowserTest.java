@@ -1,0 +1,423 @@
+package kz.dsr.console;
+
+import static kz.dsr.testing.RunningPipeline.await;
+import static kz.dsr.testing.TestMail.mail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import kz.dsr.request.RequestStatus;
+import kz.dsr.request.RequestType;
+import kz.dsr.store.RequestStore;
+import kz.dsr.testing.RunningPipeline;
+import kz.dsr.testing.TestMail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The operator console in a real headless Chromium (the machine's /usr/bin/chromium through its
+ * chromedriver) against the running pipeline: what an operator sees and does, and what a viewer, a
+ * forged form and a hostile subject line cannot do. One browser and one pipeline for the class.
+ */
+public class ConsoleBrowserTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Path SHOTS = Path.of("target", "console-screenshots");
+    /** Cheapest bcrypt cost: the tests sign in often; the product writes cost 12. */
+    private static final int TEST_ROUNDS = 4;
+    private static final String PASSWORD = "correct horse battery";
+
+    private static RunningPipeline pipeline;
+    private static WebDriver browser;
+    private static Path profile;
+    private static String base;
+    private static RequestStore requests;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("dsr-console");
+        Operators accounts = new Operators(dir.resolve("operators.yaml"));
+        accounts.put(new Operators.Account("aliya", Role.ADMIN, "en", Operators.hash(PASSWORD, TEST_ROUNDS)));
+        accounts.put(new Operators.Account("bolat", Role.OPERATOR, "en", Operators.hash(PASSWORD, TEST_ROUNDS)));
+        accounts.put(new Operators.Account("vera", Role.VIEWER, "en", Operators.hash(PASSWORD, TEST_ROUNDS)));
+        accounts.put(new Operators.Account("dana", Role.OPERATOR, "ru", Operators.hash(PASSWORD, TEST_ROUNDS)));
+        pipeline = RunningPipeline.start(Map.of("dsr.flow.poll-ms", "200", "dsr.operator.address", "operator@dsr.test",
+                "dsr.console.operators-file", dir.resolve("operators.yaml").toString()));
+        base = "http://127.0.0.1:" + pipeline.httpPort() + "/console";
+        requests = new RequestStore(pipeline.store());
+
+        profile = Files.createTempDirectory("dsr-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // This machine has no network beyond loopback: nothing of Chromium's own may try to go out.
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private static void signIn(String name, String password) {
+        browser.manage().deleteAllCookies();
+        browser.get(base + "/login");
+        browser.findElement(By.id("name")).sendKeys(name);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("sign-in")).click();
+    }
+
+    private static void signedInAs(String name) {
+        signIn(name, PASSWORD);
+        assertEquals(name, browser.findElement(By.id("me")).getText(), "signed in as " + name);
+    }
+
+    private static void shoot(String page) throws Exception {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SHOTS.resolve(page + ".png"), png);
+    }
+
+    private static LocalDate today() {
+        return LocalDate.now(ZoneId.of("Asia/Almaty"));
+    }
+
+    private static RequestStore.Request open(RequestType type, RequestStatus status, String email, LocalDate due) {
+        return requests.open(type, status, "ru", email, Instant.now(), due, 0.55, status == RequestStatus.NEEDS_REVIEW,
+                Map.of("evidence", List.of("test: opened for the console"), "identifiers", Map.of()));
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private static String status(String reference) {
+        return pipeline.store().queryForObject("select status from request where reference = ?", String.class, reference);
+    }
+
+    private static String csrfOnPage() {
+        return browser.findElement(By.cssSelector("form[action='/console/logout'] input[name=csrf]")).getAttribute("value");
+    }
+
+    private static String sessionCookie() {
+        Cookie c = browser.manage().getCookieNamed(Console.COOKIE);
+        return Console.COOKIE + "=" + c.getValue();
+    }
+
+    private static HttpResponse<String> post(String path, String cookie, String form) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (cookie != null) {
+            r.header("Cookie", cookie);
+        }
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    // ---- sign-in ---------------------------------------------------------------------------------
+
+    @Test
+    void anOperatorSignsInAndOut() throws Exception {
+        browser.manage().deleteAllCookies();
+        browser.get(base + "/");
+        assertTrue(browser.getCurrentUrl().endsWith("/console/login"), "the console asks for a sign-in first");
+        assertTrue(browser.getPageSource().contains("Қош келдіңіз"), "the Kazakh welcome");
+        shoot("login");
+        signedInAs("bolat");
+        browser.findElement(By.id("sign-out")).click();
+        assertTrue(browser.getCurrentUrl().endsWith("/console/login"));
+        browser.get(base + "/requests");
+        assertTrue(browser.getCurrentUrl().endsWith("/console/login"), "signed out: the list needs a sign-in again");
+    }
+
+    @Test
+    void aWrongPasswordAndAnUnknownNameGetTheSameAnswerAndFiveLockTheName() {
+        signIn("dana", "not her password");
+        String wrong = text("error");
+        assertTrue(wrong.contains("Неверное имя или пароль"), wrong);
+        signIn("nobody-at-all", "whatever it is");
+        assertEquals(wrong, text("error"), "an unknown name is answered as a wrong password");
+        for (int i = 2; i <= 5; i++) {
+            signIn("dana", "not her password " + i);
+        }
+        assertTrue(text("error").contains("15"), text("error"));
+        signIn("dana", PASSWORD);
+        assertTrue(browser.findElements(By.id("me")).isEmpty(), "locked: even the right password waits");
+        assertTrue(text("error").contains("15"), text("error"));
+        for (int i = 1; i <= 5; i++) {
+            signIn("ghost", "guess " + i);
+        }
+        assertEquals(text("error"), browser.findElement(By.id("error")).getText());
+        assertTrue(text("error").contains("15"), "an unknown name locks the same way: " + text("error"));
+    }
+
+    @Test
+    void everyAnswerForbidsCachingFramingAndScriptsAndTheCookieIsHttpOnlyAndStrict() throws Exception {
+        HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode());
+        assertEquals("no-store", login.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("DENY", login.headers().firstValue("X-Frame-Options").orElse(""));
+        String csp = login.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'") && !csp.contains("script-src"), csp);
+        String cookie = login.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+    }
+
+    // ---- dashboard and list ------------------------------------------------------------------------
+
+    @Test
+    void theDashboardShowsTheStoresNumbers() throws Exception {
+        open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "dash1@example.kz", today().minusDays(2));
+        open(RequestType.ACCESS, RequestStatus.NEEDS_REVIEW, "dash2@example.kz", today().plusDays(20));
+        signedInAs("bolat");
+        browser.get(base + "/");
+        shoot("dashboard");
+        int review = pipeline.count("select count(*) from request where status = 'NEEDS_REVIEW'");
+        int overdue = pipeline.count("select count(*) from request where due_date < ? and status not in "
+                + RequestStatus.closedSqlList(), java.sql.Date.valueOf(today()));
+        assertEquals(String.valueOf(review), browser.findElement(By.cssSelector("#tile-review .n")).getText());
+        assertEquals(String.valueOf(overdue), browser.findElement(By.cssSelector("#tile-overdue .n")).getText());
+        assertEquals(String.valueOf(review), browser.findElement(By.cssSelector("td[data-status=NEEDS_REVIEW]")).getText());
+        browser.findElement(By.id("tile-review")).click();
+        List<WebElement> rows = browser.findElements(By.cssSelector("#requests tbody tr"));
+        assertEquals(review, rows.size(), "the number links to the list it counts");
+    }
+
+    @Test
+    void theListFiltersAndASearchByAddressKeepsTheAddressOutOfTheUrl() throws Exception {
+        RequestStore.Request rect = open(RequestType.RECTIFICATION, RequestStatus.NEEDS_REVIEW, "filter.me@example.kz",
+                today().plusDays(5));
+        open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "other@example.kz", today().plusDays(6));
+        signedInAs("bolat");
+        browser.get(base + "/requests?type=RECTIFICATION");
+        List<WebElement> types = browser.findElements(By.cssSelector("#requests tbody tr td:nth-child(3)"));
+        assertFalse(types.isEmpty());
+        types.forEach(t -> assertEquals("RECTIFICATION", t.getText()));
+        shoot("requests");
+        browser.get(base + "/requests");
+        browser.findElement(By.id("q")).sendKeys("filter.me@example.kz");
+        browser.findElement(By.id("search")).click();
+        List<WebElement> found = browser.findElements(By.cssSelector("#requests tbody tr td:first-child a"));
+        assertEquals(1, found.size());
+        assertEquals(rect.reference(), found.get(0).getText());
+        assertFalse(browser.getCurrentUrl().contains("filter.me"), browser.getCurrentUrl());
+    }
+
+    // ---- decisions -----------------------------------------------------------------------------------
+
+    @Test
+    void approvingARequestInReviewSendsTheCodeToTheAccount() throws Exception {
+        // A known account of the sample application (matching finds it by the sender's address).
+        RequestStore.Request r = open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "aigerim.nurlanova@example.kz",
+                today().plusDays(30));
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + r.reference());
+        shoot("request");
+        browser.findElement(By.id("approve")).click();
+        assertFalse(text("flash").isBlank());
+        assertNotEquals("NEEDS_REVIEW", text("status"), "the page shows the decision at once");
+        assertTrue(text("timeline").contains("operator:bolat"), text("timeline"));
+        await("the code mail", WAIT, () -> pipeline.mailsAbout("aigerim.nurlanova@example.kz", r.reference()).stream()
+                .anyMatch(m -> kz.dsr.subject.RequestLifecycleTest.text(m).contains("код")
+                        || kz.dsr.subject.RequestLifecycleTest.text(m).contains("code")));
+        browser.navigate().refresh();
+        assertFalse(browser.findElement(By.id("timeline")).getText().isEmpty());
+        String replies = browser.getPageSource();
+        assertFalse(replies.matches("(?s).*(?<![\\d-])\\d{6}(?![\\d-]).*код.*") && replies.contains("code:"),
+                "no one-time code on the page");
+    }
+
+    @Test
+    void reclassifyingChangesTheTypeAndKeepsTheDueDate() throws Exception {
+        RequestStore.Request r = open(RequestType.ACCESS, RequestStatus.NEEDS_REVIEW, "reclassify@example.kz",
+                today().plusDays(12));
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + r.reference());
+        new Select(browser.findElement(By.id("reclassify-type"))).selectByVisibleText("ERASURE");
+        browser.findElement(By.id("reclassify-reason")).sendKeys("asks to delete, not to see");
+        browser.findElement(By.id("reclassify")).click();
+        assertEquals("ERASURE", text("type"));
+        assertEquals(today().plusDays(12).toString(), text("due"));
+        assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind = 'RECLASSIFIED'"
+                + " and actor = 'operator:bolat'", r.id()));
+    }
+
+    @Test
+    void rejectingTellsThePersonWhy() throws Exception {
+        RequestStore.Request r = open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "reject.me@example.kz",
+                today().plusDays(30));
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + r.reference());
+        browser.findElement(By.id("reject-reason")).sendKeys("not a request about personal data");
+        browser.findElement(By.id("reject")).click();
+        assertEquals("REJECTED", text("status"));
+        await("the rejected reply", WAIT, () -> !pipeline.mailsAbout("reject.me@example.kz", r.reference()).isEmpty());
+        assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
+                + " 'STATUS_REJECTED' and actor = 'operator:bolat'", r.id()));
+    }
+
+    @Test
+    void extendingMovesTheDueDateByTheDaysGiven() throws Exception {
+        RequestStore.Request r = open(RequestType.ACCESS, RequestStatus.NEEDS_REVIEW, "extend@example.kz",
+                today().plusDays(10));
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + r.reference());
+        WebElement days = browser.findElement(By.id("extend-days"));
+        days.clear();
+        days.sendKeys("20");
+        browser.findElement(By.id("extend-reason")).sendKeys("the person sent a second address to search");
+        browser.findElement(By.id("extend")).click();
+        assertEquals(today().plusDays(30).toString(), text("due"));
+        assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
+                + " 'DUE_DATE_EXTENDED' and actor = 'operator:bolat'", r.id()));
+    }
+
+    @Test
+    void aSecondDecisionOnTheSameRequestIsToldWhoDecidedFirst() throws Exception {
+        RequestStore.Request r = open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "twice@example.kz",
+                today().plusDays(30));
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + r.reference());
+        // Meanwhile another operator rejects it (through the same decisions the console uses).
+        kz.dsr.app.Components parts = pipeline.context().getRegistry().lookupByNameAndType("components",
+                kz.dsr.app.Components.class);
+        parts.decisions().reject(r.reference(), "aliya", "duplicate of an earlier request");
+        browser.findElement(By.id("approve")).click();
+        assertTrue(text("flash").contains("aliya"), text("flash"));
+        assertEquals("REJECTED", status(r.reference()));
+        assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind like 'STATUS_%'",
+                r.id()), "one decision, not two");
+    }
+
+    @Test
+    void aSupportMailIsMadeARequestWithItsDueDateFromItsArrival() throws Exception {
+        TestMail m = mail().from("buyer@example.kz").subject("Заказ").body("Здравствуйте, где мой заказ? Жду уже два часа.");
+        pipeline.deliver(m.bytes());
+        await("the support mail", WAIT, () -> pipeline.count("select count(*) from inbound_message where message_key = ?"
+                + " and disposition = 'FOR_SUPPORT'", m.messageId()) == 1);
+        long inbound = pipeline.store().queryForObject("select id from inbound_message where message_key = ?",
+                Long.class, m.messageId());
+        signedInAs("bolat");
+        browser.get(base + "/support");
+        shoot("support");
+        WebElement mailBox = browser.findElement(By.id("support-" + inbound));
+        new Select(mailBox.findElement(By.name("type"))).selectByVisibleText("ERASURE");
+        mailBox.findElement(By.name("reason")).sendKeys("the order is a pretext: she asks to delete her data");
+        mailBox.findElement(By.className("make-request")).click();
+        String ref = text("reference").split(" ")[0];
+        assertTrue(ref.startsWith("DSR-"), ref);
+        Map<String, Object> row = pipeline.store().queryForMap("select r.received_at = m.received_at as same, r.type from"
+                + " request r join inbound_message m on m.request_id = r.id where m.id = ?", inbound);
+        assertEquals(Boolean.TRUE, row.get("same"), "received (and due) from the mail's arrival");
+        assertEquals("ERASURE", row.get("type"));
+        assertEquals(1, pipeline.count("select count(*) from request_event e join request r on r.id = e.request_id where"
+                + " r.reference = ? and e.kind = 'MADE_A_REQUEST_FROM_SUPPORT_MAIL' and e.actor = 'operator:bolat'", ref));
+    }
+
+    // ---- who may do what ---------------------------------------------------------------------------------
+
+    @Test
+    void aViewerSeesNoDecisionFormAndAForgedDecisionIsRefused() throws Exception {
+        RequestStore.Request r = open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "viewer.case@example.kz",
+                today().plusDays(30));
+        signedInAs("vera");
+        browser.get(base + "/requests/" + r.reference());
+        assertTrue(browser.findElements(By.tagName("form")).stream()
+                .noneMatch(f -> f.getAttribute("action").contains("/requests/")), "no decision form for a viewer");
+        assertFalse(browser.getPageSource().contains("viewer.case@example.kz"), "the sender is masked");
+        HttpResponse<String> forged = post("/requests/" + r.reference() + "/approve", sessionCookie(),
+                "csrf=" + csrfOnPage() + "&reason=forged&seen=NEEDS_REVIEW");
+        assertEquals(403, forged.statusCode());
+        assertEquals("NEEDS_REVIEW", status(r.reference()));
+    }
+
+    @Test
+    void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
+        RequestStore.Request r = open(RequestType.ERASURE, RequestStatus.NEEDS_REVIEW, "csrf.case@example.kz",
+                today().plusDays(30));
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + r.reference());
+        assertEquals(403, post("/requests/" + r.reference() + "/reject", sessionCookie(), "reason=no+token").statusCode());
+        assertEquals(403, post("/requests/" + r.reference() + "/reject", sessionCookie(), "csrf=wrong&reason=bad+token")
+                .statusCode());
+        assertEquals("NEEDS_REVIEW", status(r.reference()));
+    }
+
+    @Test
+    void markupInASubjectLineIsShownAsText() throws Exception {
+        String subject = "<script>document.title='owned'</script> \"><img src=x onerror=alert(1)> Удалите мои данные";
+        TestMail m = mail().from("markup@example.kz").subject(subject)
+                .body("Здравствуйте! Прошу удалить мой аккаунт и все мои персональные данные.");
+        long id = pipeline.requestOf(m, WAIT);
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + pipeline.reference(id));
+        assertEquals(subject, browser.findElement(By.className("mail-subject")).getText());
+        assertTrue(browser.findElements(By.tagName("img")).isEmpty(), "no element made of the subject");
+        assertTrue(browser.findElements(By.tagName("script")).isEmpty());
+        assertNotEquals("owned", browser.getTitle());
+    }
+
+    @Test
+    void theReportIsACsvPerType() throws Exception {
+        signedInAs("aliya");
+        browser.get(base + "/report");
+        shoot("report");
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+                + "/report.csv?from=" + today().minusDays(1) + "&to=" + today())).header("Cookie", sessionCookie()).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        assertTrue(csv.body().startsWith("from,to,type,received,closed,closed_on_time,on_time_rate"), csv.body());
+        assertTrue(csv.body().contains(",ALL,"), csv.body());
+    }
+
+    static {
+        // Selenium must use the machine's chromedriver and never look for (or download) one of its own.
+        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        new HashMap<>();
+    }
+}
