@@ -669,7 +669,7 @@ public final class Components implements AutoCloseable {
         return once("console", () -> new kz.dsr.console.Console(consoleOperators(), consoleSessions(),
                 consoleSignIns(), consoleDesk(), decisions(), mailIntake(), transaction(), consolePages(),
                 consoleReport(), Boolean.parseBoolean(settings.string("dsr.console.secure-cookie")),
-                settings.integerAtLeast("dsr.console.page-size", 1)));
+                settings.integerAtLeast("dsr.console.page-size", 1), deadLetters(), mailParser()));
     }
 
     // ---- metrics -------------------------------------------------------------------------------

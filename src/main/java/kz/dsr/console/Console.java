@@ -45,6 +45,8 @@ public final class Console {
             + " frame-ancestors 'none'; base-uri 'none'";
     private static final Pattern REQUEST = Pattern.compile("/requests/(DSR-\\d{4}-\\d{6})");
     private static final Pattern DECISION = Pattern.compile("/requests/(DSR-\\d{4}-\\d{6})/(approve|reclassify|reject|extend|close)");
+    private static final Pattern DEAD_LETTER = Pattern.compile("/dead-letters/(\\d{1,18})");
+    private static final Pattern DEAD_LETTER_ACTION = Pattern.compile("/dead-letters/(\\d{1,18})/(retry|discard)");
     private static final Pattern SUPPORT_MAIL = Pattern.compile("/support/(\\d{1,18})/request");
 
     /** What the console answers: status, type, body, and extra headers (Location, Set-Cookie). */
@@ -81,10 +83,15 @@ public final class Console {
     private final Report report;
     private final boolean secureCookie;
     private final int pageSize;
+    private final kz.dsr.store.DeadLetters deadLetters;
+    private final kz.dsr.intake.MailParser parser;
 
     public Console(Operators operators, Sessions sessions, SignIns signIns, Desk desk, Decisions decisions,
                    MailIntake intake, TransactionTemplate transaction, Pages pages, Report report,
-                   boolean secureCookie, int pageSize) {
+                   boolean secureCookie, int pageSize, kz.dsr.store.DeadLetters deadLetters,
+                   kz.dsr.intake.MailParser parser) {
+        this.deadLetters = deadLetters;
+        this.parser = parser;
         this.operators = operators;
         this.sessions = sessions;
         this.signIns = signIns;
@@ -183,6 +190,13 @@ public final class Console {
             if (m.matches()) {
                 return requestPage(s, m.group(1));
             }
+            if (p.equals("/dead-letters") || DEAD_LETTER.matcher(p).matches()) {
+                if (!s.operator().role().atLeast(Role.ADMIN)) {
+                    return forbidden(s);
+                }
+                Matcher dl = DEAD_LETTER.matcher(p);
+                return deadLetters(s, dl.matches() ? Long.parseLong(dl.group(1)) : null);
+            }
             return notFound(s);
         }
         if (!c.method().equals("POST")) {
@@ -203,6 +217,10 @@ public final class Console {
         Matcher d = DECISION.matcher(p);
         if (d.matches()) {
             return decide(s, d.group(1), d.group(2), c.form());
+        }
+        Matcher da = DEAD_LETTER_ACTION.matcher(p);
+        if (da.matches()) {
+            return settleDeadLetter(s, Long.parseLong(da.group(1)), da.group(2), c.form());
         }
         Matcher sm = SUPPORT_MAIL.matcher(p);
         if (sm.matches()) {
@@ -415,6 +433,83 @@ public final class Console {
         LOG.info("Console: operator {} made a support mail a request", me.name());
         s.flash(pages.text(s.language(), "support_made").replace("{ref}", made.get()), false);
         return Answer.redirect("/console/requests/" + made.get());
+    }
+
+    // ---- dead letters (admin) ---------------------------------------------------------------------
+
+    private Answer deadLetters(Sessions.Session s, Long id) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (kz.dsr.store.DeadLetters.Letter l : deadLetters.recent(200)) {
+            rows.add(letter(l, false));
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("letters", rows);
+        if (id != null) {
+            Optional<kz.dsr.store.DeadLetters.Letter> one = deadLetters.find(id, false);
+            if (one.isEmpty()) {
+                return notFound(s);
+            }
+            model.put("letter", letter(one.get(), true));
+        }
+        return page(s, "deadletters", model);
+    }
+
+    private Map<String, Object> letter(kz.dsr.store.DeadLetters.Letter l, boolean full) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("id", l.id());
+        m.put("source", l.source());
+        m.put("created", Desk.TIME.format(l.createdAt().atZone(desk.zone())));
+        String error = l.error() == null ? "" : l.error();
+        m.put("error", full ? error : error.lines().findFirst().orElse("").substring(0,
+                Math.min(160, error.lines().findFirst().orElse("").length())));
+        m.put("rawBytes", l.rawBytes());
+        m.put("open", l.resolvedAt() == null);
+        m.put("resolution", l.resolution() == null ? "" : l.resolution());
+        m.put("canRetry", l.resolvedAt() == null && l.rawBytes() > 0 && "intake".equals(l.source()));
+        return m;
+    }
+
+    /** Retry (a mail goes through intake again, in one transaction with its settling) or discard with a reason. */
+    private Answer settleDeadLetter(Sessions.Session s, long id, String action, Map<String, String> form) {
+        Operators.Account me = s.operator();
+        if (!me.role().atLeast(Role.ADMIN)) {
+            return forbidden(s);
+        }
+        String reason = form.getOrDefault("reason", "").strip();
+        if (action.equals("discard") && (reason.isEmpty() || reason.length() > 1000)) {
+            s.flash(pages.text(s.language(), "reason_needed"), true);
+            return Answer.redirect("/console/dead-letters/" + id);
+        }
+        String done;
+        try {
+            done = transaction.execute(tx -> {
+                Optional<kz.dsr.store.DeadLetters.Letter> l = deadLetters.find(id, true);
+                if (l.isEmpty() || l.get().resolvedAt() != null) {
+                    return null;
+                }
+                if (action.equals("discard")) {
+                    deadLetters.resolve(id, "discarded by operator:" + me.name() + ": " + reason);
+                    return pages.text(s.language(), "dead_letter_discarded");
+                }
+                byte[] raw = deadLetters.raw(id).orElseThrow(() -> new IllegalArgumentException(
+                        pages.text(s.language(), "dead_letter_no_mail")));
+                MailIntake.Result result = intake.record(parser.parse(raw), raw);
+                deadLetters.resolve(id, "retried by operator:" + me.name() + ": " + result);
+                return pages.text(s.language(), "dead_letter_retried") + " " + result;
+            });
+        } catch (RuntimeException e) {
+            // Still failing: the letter stays as it was, with the new error shown to the operator.
+            LOG.warn("Console: retrying dead letter {} failed: {}", id, Secrets.mask(ErrorText.full(e)));
+            s.flash(pages.text(s.language(), "dead_letter_failed") + " " + Secrets.mask(ErrorText.full(e)), true);
+            return Answer.redirect("/console/dead-letters/" + id);
+        }
+        if (done == null) {
+            s.flash(pages.text(s.language(), "dead_letter_gone"), true);
+        } else {
+            LOG.info("Console: operator {} settled dead letter {} ({})", me.name(), id, action);
+            s.flash(done, false);
+        }
+        return Answer.redirect("/console/dead-letters/" + id);
     }
 
     private Answer forbidden(Sessions.Session s) {

@@ -72,6 +72,10 @@ public final class Desk {
         this.figures = new StoreFigures(jdbc, List.of(), List.of());
     }
 
+    ZoneId zone() {
+        return zone;
+    }
+
     JdbcTemplate jdbc() {
         return jdbc;
     }
