@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +39,8 @@ public final class Operators {
 
     private final Path file;
     private Map<String, Account> accounts = Map.of();
-    private FileTime loadedAt;
+    /** The file as last read (its modification time and inode: a new file moved in is seen even within one tick). */
+    private Object loadedAt;
     private String dummyHash;
 
     public Operators(Path file) {
@@ -136,9 +136,11 @@ public final class Operators {
     }
 
     private void reloadIfChanged() {
-        FileTime modified;
+        Object modified;
         try {
-            modified = Files.isRegularFile(file) ? Files.getLastModifiedTime(file) : null;
+            java.nio.file.attribute.BasicFileAttributes a = Files.isRegularFile(file)
+                    ? Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class) : null;
+            modified = a == null ? null : java.util.List.of(a.lastModifiedTime(), String.valueOf(a.fileKey()), a.size());
         } catch (IOException e) {
             modified = null;
         }

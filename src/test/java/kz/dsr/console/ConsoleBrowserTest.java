@@ -410,6 +410,8 @@ public class ConsoleBrowserTest {
         long id = pipeline.requestOf(m, WAIT);
         signedInAs("bolat");
         browser.get(base + "/requests/" + pipeline.reference(id));
+        browser.findElement(By.className("mail-subject")).getLocation();
+        shoot("request-with-mail");
         assertEquals(subject, browser.findElement(By.className("mail-subject")).getText());
         assertTrue(browser.findElements(By.tagName("img")).isEmpty(), "no element made of the subject");
         assertTrue(browser.findElements(By.tagName("script")).isEmpty());
