@@ -62,6 +62,7 @@ public final class Desk {
     private final Clock clock;
     private final ZoneId zone;
     private final StoreFigures figures;
+    private final boolean metricsOn;
 
     public Desk(Components parts) {
         this.parts = parts;
@@ -70,6 +71,7 @@ public final class Desk {
         this.zone = parts.calendar().zone();
         // Timers and retention are on the metrics page, not here: no job or rule names are asked for.
         this.figures = new StoreFigures(jdbc, List.of(), List.of());
+        this.metricsOn = Boolean.parseBoolean(parts.settings().optional("camel.metrics.enabled").orElse("false"));
     }
 
     ZoneId zone() {
@@ -132,6 +134,10 @@ public final class Desk {
         d.put("deadLetters", deadLetters);
         d.put("processors", processors);
         d.put("supportMails", support == null ? 0 : support);
+        // The inbox as the metrics last read it in the background: a page never waits for the mail server.
+        java.util.Optional<kz.dsr.metrics.MailboxCheck.Inbox> inbox = metricsOn ? parts.metrics().inbox()
+                : java.util.Optional.empty();
+        d.put("inbox", inbox.map(i -> String.valueOf(i.messages())).orElse("—"));
         d.put("today", today().toString());
         return d;
     }
