@@ -187,6 +187,11 @@ public class ConsoleBrowserTest {
         assertTrue(browser.getPageSource().contains("Қош келдіңіз"), "the Kazakh welcome");
         shoot("login");
         signedInAs("bolat");
+        submit(browser.findElement(By.cssSelector("button[name=lang][value=ru]")));
+        assertEquals("Запросы", browser.findElement(By.cssSelector("nav a[href='/console/requests']")).getText(),
+                "the operator switched to Russian");
+        submit(browser.findElement(By.cssSelector("button[name=lang][value=en]")));
+        assertEquals("Requests", browser.findElement(By.cssSelector("nav a[href='/console/requests']")).getText());
         submit(browser.findElement(By.id("sign-out")));
         current = null;
         assertTrue(browser.getCurrentUrl().endsWith("/console/login"));
@@ -348,6 +353,22 @@ public class ConsoleBrowserTest {
         assertEquals(today().plusDays(30).toString(), text("due"));
         assertEquals(1, pipeline.count("select count(*) from request_event where request_id = ? and kind ="
                 + " 'DUE_DATE_EXTENDED' and actor = 'operator:bolat'", r.id()));
+    }
+
+    @Test
+    void closingARequestWaitingForItsProcessorsCompletesIt() throws Exception {
+        RequestStore.Request r = open(RequestType.ERASURE, RequestStatus.AWAITING_PROCESSORS, "close.me@example.kz",
+                today().plusDays(30));
+        pipeline.store().update("insert into processor_task (request_id, processor, kind, subject_request_id, status,"
+                + " due_at) values (?, 'appmetrica', 'HTTP', gen_random_uuid(), 'SENT', now() + interval '1 day')", r.id());
+        signedInAs("bolat");
+        browser.get(base + "/requests/" + r.reference());
+        assertTrue(browser.findElements(By.id("approve-form")).isEmpty(), "nothing to approve while processors work");
+        browser.findElement(By.id("close-reason")).sendKeys("appmetrica confirmed by phone");
+        submit(browser.findElement(By.id("close")));
+        assertEquals("COMPLETED", text("status"));
+        assertEquals("CLOSED", pipeline.store().queryForObject("select status from processor_task where request_id = ?",
+                String.class, r.id()));
     }
 
     @Test
