@@ -288,7 +288,11 @@ public final class Desk {
         m.put("plan", plan(r));
         m.put("matchNote", r.subjectRef() != null ? "" : matchNote(r.id()));
         RequestStatus s = r.status();
-        m.put("canApprove", decide && (s == RequestStatus.NEEDS_REVIEW || s == RequestStatus.AWAITING_VERIFICATION));
+        // As `requests approve`: a request in review, or one held without a code that was ever sent.
+        boolean heldWithoutCode = s == RequestStatus.AWAITING_VERIFICATION && "DECOY".equals(jdbc.queryForList(
+                "select purpose from verification_code where request_id = ? order by id desc limit 1", String.class,
+                r.id()).stream().findFirst().orElse(""));
+        m.put("canApprove", decide && (s == RequestStatus.NEEDS_REVIEW || heldWithoutCode));
         m.put("canReview", decide && s == RequestStatus.NEEDS_REVIEW);
         m.put("canExtend", decide && !s.isClosed() && s != RequestStatus.EXPIRED);
         m.put("canClose", decide && s == RequestStatus.AWAITING_PROCESSORS);
