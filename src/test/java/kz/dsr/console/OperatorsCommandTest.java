@@ -53,4 +53,28 @@ class OperatorsCommandTest {
         assertEquals(2, add("a long enough secret", "operators", "add", "a b", "--role", "admin", "--file", file.toString()));
         assertFalse(Files.exists(file));
     }
+
+    @Test
+    void anUnknownNameCostsAsMuchTimeAsAWrongPassword() throws Exception {
+        Path file = Files.createTempDirectory("dsr-operators").resolve("operators.yaml");
+        Operators operators = new Operators(file);
+        operators.put(new Operators.Account("aliya", Role.OPERATOR, "ru", Operators.hash("a long enough secret", 8)));
+        operators.check("nobody", "x");
+        operators.check("aliya", "x");
+        java.util.List<Long> unknown = new java.util.ArrayList<>();
+        java.util.List<Long> wrong = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            long t = System.nanoTime();
+            operators.check("nobody-" + i, "a wrong secret");
+            unknown.add(System.nanoTime() - t);
+            t = System.nanoTime();
+            operators.check("aliya", "a wrong secret");
+            wrong.add(System.nanoTime() - t);
+        }
+        java.util.Collections.sort(unknown);
+        java.util.Collections.sort(wrong);
+        double ratio = (double) unknown.get(3) / wrong.get(3);
+        assertTrue(ratio > 0.5 && ratio < 2, "an unknown name is checked against a hash of the same cost: median "
+                + unknown.get(3) / 1000 + " µs against " + wrong.get(3) / 1000 + " µs");
+    }
 }
