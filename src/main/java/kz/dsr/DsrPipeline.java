@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, DemoLauncher.class, kz.dsr.app.SamplesLauncher.class,
             kz.dsr.classify.ClassifyCommand.class, kz.dsr.classify.TrainCommand.class,
             kz.dsr.execute.PlanCommand.class, kz.dsr.execute.UnblockCommand.class,
-            kz.dsr.operator.RequestsCommand.class})
+            kz.dsr.operator.RequestsCommand.class, kz.dsr.console.OperatorsCommand.class})
 public final class DsrPipeline implements Runnable {
 
     public static void main(String[] args) {

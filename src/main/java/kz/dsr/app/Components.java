@@ -637,6 +637,51 @@ public final class Components implements AutoCloseable {
         });
     }
 
+    // ---- operator console ----------------------------------------------------------------------
+
+    /** The console's accounts (config/operators.yaml), read again whenever the file changes. */
+    public kz.dsr.console.Operators consoleOperators() {
+        return once("consoleOperators", () -> new kz.dsr.console.Operators(
+                Path.of(settings.string("dsr.console.operators-file"))));
+    }
+
+    public kz.dsr.console.Sessions consoleSessions() {
+        return once("consoleSessions", () -> new kz.dsr.console.Sessions(
+                Duration.ofMinutes(settings.integerAtLeast("dsr.console.idle-minutes", 1)), clock));
+    }
+
+    public kz.dsr.console.SignIns consoleSignIns() {
+        return once("consoleSignIns", () -> new kz.dsr.console.SignIns(
+                settings.integerAtLeast("dsr.console.lockout-failures", 1),
+                Duration.ofMinutes(settings.integerAtLeast("dsr.console.lockout-minutes", 1)), clock));
+    }
+
+    /** What the console shows, read through the same store classes as the operator commands. */
+    public kz.dsr.console.Desk consoleDesk() {
+        return once("consoleDesk", () -> new kz.dsr.console.Desk(this));
+    }
+
+    /** The operator decisions (the `requests` commands' own code) for the console. */
+    public kz.dsr.operator.Decisions decisions() {
+        return once("decisions", () -> new kz.dsr.operator.Decisions(this));
+    }
+
+    public kz.dsr.console.Pages consolePages() {
+        return once("consolePages", kz.dsr.console.Pages::new);
+    }
+
+    public kz.dsr.console.Report consoleReport() {
+        return once("consoleReport", () -> new kz.dsr.console.Report(store(), calendar().zone()));
+    }
+
+    /** The web console under /console (routes/console.yaml). */
+    public kz.dsr.console.Console console() {
+        return once("console", () -> new kz.dsr.console.Console(consoleOperators(), consoleSessions(),
+                consoleSignIns(), consoleDesk(), decisions(), mailIntake(), transaction(), consolePages(),
+                consoleReport(), Boolean.parseBoolean(settings.string("dsr.console.secure-cookie")),
+                settings.integerAtLeast("dsr.console.page-size", 1), deadLetters(), mailParser()));
+    }
+
     // ---- metrics -------------------------------------------------------------------------------
 
     /** The pipeline's gauges in the registry given to {@link #recordMetricsIn}. */

@@ -131,6 +131,15 @@ public final class PipelineConfiguration implements CamelConfiguration {
         registry.bind("timerRuns", parts.timerRuns());
         registry.bind("retentionJob", parts.retentionJob());
         registry.bind("deadlineWatch", parts.deadlineWatch());
+        // The operator console (routes/console.yaml), on the HTTP server of the callbacks.
+        registry.bind("consoleHeaders", new kz.dsr.console.ConsoleHeaders());
+        if (Boolean.parseBoolean(settings.string("dsr.console.enabled"))) {
+            registry.bind("console", parts.console());
+            if (parts.consoleOperators().all().isEmpty()) {
+                LOG.warn("The console has no operator yet ({} is missing or empty): add one with `dsr-pipeline operators"
+                        + " add NAME --role admin`.", parts.consoleOperators().file());
+            }
+        }
         // Readiness checks of what the pipeline works with, beside Camel's own (management port, /observe/health).
         parts.healthChecks().bindTo(context);
         if (metrics) {

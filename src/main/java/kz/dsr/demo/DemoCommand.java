@@ -54,6 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
             settings.put("dsr.outbox.poll-ms", "300");
             settings.put("dsr.flow.poll-ms", "300");
             tellTheLocalProcessor(settings, processors, work);
+            String consolePassword = consoleOperator(settings, work);
             JdbcTemplate store = servers.storeJdbc(storeUrl);
 
             List<byte[]> samples = samples();
@@ -82,6 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
                 waitFor("every reply to be sent", timeout, () -> allSent(store));
                 printReport(store, ourReplies(servers).size());
                 whereToLook(main.getCamelContext(), storeUrl, servers.imapPort()).forEach(out::println);
+                out.println("  console   http://127.0.0.1:" + settings.get("camel.server.port") + "/console  (sign in as "
+                        + DEMO_OPERATOR + " / " + consolePassword + ": an admin made for this run only)");
                 execution.inji(work, settings.get("dsr.datamap.hash-secret"));
                 if (keepRunning) {
                     out.println("\n--keep-running: pipeline and servers stay up; Ctrl+C stops them.");
@@ -92,6 +95,23 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    static final String DEMO_OPERATOR = "demo";
+
+    /**
+     * The console's one account for this run, an admin with a password made up now (printed with the other
+     * places to look), in an accounts file of the run's own.
+     */
+    private static String consoleOperator(Map<String, String> settings, Path work) {
+        byte[] random = new byte[12];
+        new java.security.SecureRandom().nextBytes(random);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Path file = work.resolve("operators.yaml");
+        new kz.dsr.console.Operators(file).put(new kz.dsr.console.Operators.Account(DEMO_OPERATOR,
+                kz.dsr.console.Role.ADMIN, "en", kz.dsr.console.Operators.hash(password, 10)));
+        settings.put("dsr.console.operators-file", file.toString());
+        return password;
     }
 
     /**

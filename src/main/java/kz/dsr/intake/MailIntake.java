@@ -156,6 +156,49 @@ public final class MailIntake {
     }
 
     /**
+     * A mail that went to the support team (FOR_SUPPORT) and that an operator says is a data-subject request
+     * after all: it becomes a request of {@code type} (CLASSIFIED, so the pipeline goes on to matching), its
+     * due date counted from the day the mail arrived, not from today, and it is acknowledged like any new
+     * request. The operator's word is kept as an event naming them. Empty when the mail is not (or no
+     * longer: another operator was quicker) a support mail. Runs in the caller's transaction.
+     */
+    public Optional<String> openFromSupport(long inboundId, RequestType type, String actor, String reason) {
+        List<Map<String, Object>> rows = jdbc.queryForList("select message_key, message_id, sender, subject, sent_at,"
+                + " in_reply_to, new_text, quoted_text, signature, attachments, size_bytes, limit_reason, problems,"
+                + " received_at from inbound_message where id = ? and disposition = ? for update",
+                inboundId, Disposition.FOR_SUPPORT.name());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> row = rows.get(0);
+        java.sql.Timestamp sent = (java.sql.Timestamp) row.get("sent_at");
+        ParsedMail mail = new ParsedMail((String) row.get("message_key"), (String) row.get("message_id"),
+                (String) row.get("sender"), null, (String) row.get("subject"), sent == null ? null : sent.toInstant(),
+                (String) row.get("in_reply_to"), List.of(), Map.of(), (String) row.get("new_text"),
+                (String) row.get("new_text"), (String) row.get("quoted_text"), (String) row.get("signature"),
+                kz.dsr.store.Json.read((String) row.get("attachments"),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<ParsedMail.Attachment>>() { }),
+                ((Number) row.get("size_bytes")).longValue(), false, (String) row.get("limit_reason"),
+                kz.dsr.store.Json.read((String) row.get("problems"),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }));
+        // The classifier still tells the language and finds the identifiers; the type is the operator's.
+        Classification found = classifier.classify(mail.subject(), mail.newText());
+        List<String> evidence = new ArrayList<>(found.evidence());
+        evidence.add("made a " + type.name() + " request by " + actor + ": " + reason);
+        Classification decided = new Classification(type, found.language(), 1.0, false, found.identifiers(), evidence);
+        Instant arrived = ((java.sql.Timestamp) row.get("received_at")).toInstant();
+        Result opened = openRequest(inboundId, mail, decided, arrived);
+        Request request = requests.byReference(opened.reference()).orElseThrow();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("inboundId", inboundId);
+        details.put("type", type.name());
+        details.put("cause", reason);
+        details.put("dueDate", request.dueDate().toString());
+        events.append(request.id(), "MADE_A_REQUEST_FROM_SUPPORT_MAIL", actor, details);
+        return Optional.of(opened.reference());
+    }
+
+    /**
      * The intake's line about a recorded mail (what became of it, never who sent it), with its request's
      * reference as the log field when it has one.
      */

@@ -189,6 +189,11 @@ public final class DsrMetrics implements AutoCloseable {
         return at == null ? 0 : at.toEpochMilli() / 1000.0;
     }
 
+    /** The support inbox as last read in the background (never waits for IMAP); empty before the first reading. */
+    public java.util.Optional<MailboxCheck.Inbox> inbox() {
+        return inbox.get();
+    }
+
     @Override
     public void close() {
         background.shutdownNow();

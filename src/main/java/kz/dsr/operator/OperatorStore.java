@@ -23,9 +23,12 @@ final class OperatorStore implements AutoCloseable {
     final JdbcTemplate jdbc;
     final TransactionTemplate transaction;
     final ZoneId zone;
+    /** False when the parts belong to someone else (the running pipeline's console): closing leaves them open. */
+    private final boolean owned;
 
-    private OperatorStore(Components parts) {
+    private OperatorStore(Components parts, boolean owned) {
         this.parts = parts;
+        this.owned = owned;
         this.jdbc = parts.store();
         this.transaction = parts.transaction();
         // The time zone of due dates is the calendar's (config/calendar.yaml, key zone).
@@ -35,11 +38,16 @@ final class OperatorStore implements AutoCloseable {
     static OperatorStore open(Path config) {
         Components parts = Components.fromFile(config);
         try {
-            return new OperatorStore(parts);
+            return new OperatorStore(parts, true);
         } catch (RuntimeException e) {
             parts.close();
             throw e;
         }
+    }
+
+    /** The running pipeline's own parts (the console): the same store, lifecycle and replies; left open on close. */
+    static OperatorStore over(Components parts) {
+        return new OperatorStore(parts, false);
     }
 
     LocalDate today() {
@@ -71,6 +79,8 @@ final class OperatorStore implements AutoCloseable {
 
     @Override
     public void close() {
-        parts.close();
+        if (owned) {
+            parts.close();
+        }
     }
 }

@@ -1,7 +1,7 @@
 package kz.dsr.operator;
 
 /** An operator action that cannot be done as asked: nothing is changed (exit 1). */
-final class Refused extends RuntimeException {
+public final class Refused extends RuntimeException {
 
     Refused(String message) {
         super(message);

@@ -10,25 +10,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /** A request as an operator sees it: no personal data beyond the requester address, which is shown masked. */
-record RequestRow(long id, String reference, RequestType type, RequestStatus status, String statusReason,
+public record RequestRow(long id, String reference, RequestType type, RequestStatus status, String statusReason,
                   String language, String requester, Instant receivedAt, LocalDate dueDate, String subjectRef) {
 
-    static final String COLUMNS = "id, reference, type, status, status_reason, language, requester_email,"
+    public static final String COLUMNS = "id, reference, type, status, status_reason, language, requester_email,"
             + " received_at, due_date, subject_ref";
 
-    static final RowMapper<RequestRow> MAPPER = (rs, n) -> new RequestRow(rs.getLong("id"),
+    public static final RowMapper<RequestRow> MAPPER = (rs, n) -> new RequestRow(rs.getLong("id"),
             rs.getString("reference"), RequestType.valueOf(rs.getString("type")),
             RequestStatus.valueOf(rs.getString("status")), rs.getString("status_reason"), rs.getString("language"),
             rs.getString("requester_email"), rs.getTimestamp("received_at").toInstant(),
             rs.getDate("due_date").toLocalDate(), rs.getString("subject_ref"));
 
     /** As the operator typed it, in any case and with stray spaces, as the store keeps it. */
-    static String normalise(String reference) {
+    public static String normalise(String reference) {
         return reference.strip().toUpperCase(Locale.ROOT);
     }
 
     /** The request with this reference; {@code lock} holds its row until the transaction ends. */
-    static Optional<RequestRow> find(JdbcTemplate jdbc, String reference, boolean lock) {
+    public static Optional<RequestRow> find(JdbcTemplate jdbc, String reference, boolean lock) {
         return jdbc.query("select " + COLUMNS + " from request where reference = ?" + (lock ? " for update" : ""),
                 MAPPER, normalise(reference)).stream().findFirst();
     }

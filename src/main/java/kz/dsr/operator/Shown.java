@@ -5,10 +5,10 @@ import java.util.EnumSet;
 import kz.dsr.request.RequestStatus;
 
 /** How the operator commands print a request: times, masked addresses, empty values. */
-final class Shown {
+public final class Shown {
 
     /** Closed for good: hidden by {@code list} unless asked for with --status, and with no days left. */
-    static final EnumSet<RequestStatus> HIDDEN =
+    public static final EnumSet<RequestStatus> HIDDEN =
             EnumSet.of(RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.EXPIRED);
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -17,7 +17,7 @@ final class Shown {
     }
 
     /** a***@example.kz: enough to recognise a requester, not to read their address. */
-    static String mask(String address) {
+    public static String mask(String address) {
         if (address == null || address.isBlank()) {
             return "-";
         }

@@ -19,6 +19,15 @@ public final class Json {
         }
     }
 
+    /** A text column read back into its type; an empty or missing column reads as JSON null. */
+    public static <T> T read(String json, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        try {
+            return MAPPER.readValue(json == null || json.isBlank() ? "null" : json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable JSON in the store: " + e.getOriginalMessage(), e);
+        }
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }

@@ -1,0 +1,176 @@
+package kz.dsr.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kz.dsr.console.Operators;
+import kz.dsr.console.Role;
+import kz.dsr.metrics.StoreFigures;
+import kz.dsr.operator.RequestRow;
+import kz.dsr.testing.RunningPipeline;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * Console benchmark: with 200,000 requests and 2,000,000 events in the store (bulk-inserted, as in
+ * {@link MetricsBenchmark}), the dashboard, the first page of the requests list and one request's page,
+ * each fetched over HTTP by a signed-in operator, against the bare SELECTs of the same rows on one open
+ * connection in the same run. Prints a table of medians and ratios.
+ *
+ * <p>Run: {@code mvn test -Pbenchmark -Dtest=ConsoleBenchmark} ({@code -Dbench.requests=N},
+ * {@code -Dbench.events-per-request=N}, {@code -Dbench.runs=N}).
+ */
+@Tag("benchmark")
+class ConsoleBenchmark {
+
+    private static final int REQUESTS = Integer.getInteger("bench.requests", 200_000);
+    private static final int EVENTS_PER_REQUEST = Integer.getInteger("bench.events-per-request", 10);
+    private static final int RUNS = Integer.getInteger("bench.runs", 50);
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    @Test
+    void pagesAgainstTheBareSelects() throws Exception {
+        Path dir = Files.createTempDirectory("dsr-console-bench");
+        new Operators(dir.resolve("operators.yaml")).put(new Operators.Account("bench", Role.OPERATOR, "en",
+                Operators.hash("bench password", 4)));
+        try (RunningPipeline pipeline = RunningPipeline.prepare(Map.of("dsr.console.operators-file",
+                dir.resolve("operators.yaml").toString()))) {
+            JdbcTemplate store = pipeline.store();
+            long t0 = System.nanoTime();
+            MetricsBenchmark.fill(store, REQUESTS);
+            // References as the pipeline writes them (DSR-YYYY-NNNNNN), the only ones a console URL takes.
+            store.update("update request set reference = 'DSR-2025-' || lpad(id::text, 6, '0')");
+            store.update("insert into request_event (request_id, kind, actor, details) select r.id,"
+                    + " (array['RECEIVED','CLASSIFIED','ACKNOWLEDGEMENT_QUEUED','STATUS_MATCHED','CODE_SENT',"
+                    + "'STATUS_VERIFIED','STATUS_EXECUTING','EXECUTED','REPLY_QUEUED','STATUS_COMPLETED'])[1 + (g - 1) % 10],"
+                    + " 'bench', '{\"inboundId\": 1, \"sizeBytes\": 2048}' from request r, generate_series(1, ?) g",
+                    EVENTS_PER_REQUEST);
+            store.execute("vacuum analyze");
+            double fillSeconds = (System.nanoTime() - t0) / 1e9;
+            long events = store.queryForObject("select count(*) from request_event", Long.class);
+            pipeline.startCamel();
+
+            String base = "http://127.0.0.1:" + pipeline.httpPort() + "/console";
+            HttpClient http = HttpClient.newHttpClient();
+            String cookie = signIn(http, base);
+            // A request in the middle of the table, with its events, outbox message and processor task.
+            String reference = store.queryForObject("select reference from request where type = 'ERASURE' order by id"
+                    + " offset ? limit 1", String.class, REQUESTS / 12);
+            long id = store.queryForObject("select id from request where reference = ?", Long.class, reference);
+
+            Map<String, String> pages = Map.of("dashboard", base + "/", "first list page", base + "/requests",
+                    "request page", base + "/requests/" + reference, "stylesheet (no store, no template)",
+                    base + "/static/console.css");
+            Map<String, List<Double>> page = new java.util.LinkedHashMap<>();
+            for (String name : List.of("dashboard", "first list page", "request page", "stylesheet (no store, no template)")) {
+                for (int i = 0; i < 10; i++) {
+                    get(http, pages.get(name), cookie);
+                }
+                List<Double> times = new ArrayList<>();
+                for (int i = 0; i < RUNS; i++) {
+                    times.add(millis(() -> get(http, pages.get(name), cookie)));
+                }
+                page.put(name, times);
+            }
+
+            Map<String, List<Double>> bare = new java.util.LinkedHashMap<>();
+            try (Connection c = store.getDataSource().getConnection()) {
+                JdbcTemplate one = new JdbcTemplate(new SingleConnectionDataSource(c, true));
+                StoreFigures figures = new StoreFigures(one, List.of(), List.of());
+                LocalDate today = LocalDate.now();
+                Map<String, Supplier<?>> selects = Map.of(
+                        "dashboard", () -> figures.read(today, today.plusDays(1)),
+                        "first list page", () -> one.query("select " + RequestRow.COLUMNS + " from request where"
+                                + " status not in ('COMPLETED', 'REJECTED', 'EXPIRED') order by due_date, id limit 51",
+                                RequestRow.MAPPER),
+                        "request page", () -> List.of(
+                                one.queryForList("select * from request where reference = ?", reference),
+                                one.queryForList("select * from request_event where request_id = ? order by id", id),
+                                one.queryForList("select * from inbound_message where request_id = ?", id),
+                                one.queryForList("select * from outbox where request_id = ?", id),
+                                one.queryForList("select * from processor_task where request_id = ?", id)));
+                for (String name : List.of("dashboard", "first list page", "request page")) {
+                    for (int i = 0; i < 10; i++) {
+                        selects.get(name).get();
+                    }
+                    List<Double> times = new ArrayList<>();
+                    for (int i = 0; i < RUNS; i++) {
+                        times.add(millis(selects.get(name)));
+                    }
+                    bare.put(name, times);
+                }
+            }
+            System.out.printf("%nConsole benchmark: %,d requests, %,d events (filled in %.0f s), %d runs each%n",
+                    REQUESTS, events, fillSeconds, RUNS);
+            System.out.println("| page | console median ms | p90 ms | bare SELECT median ms | ratio |");
+            System.out.println("|---|---:|---:|---:|---:|");
+            for (String name : bare.keySet()) {
+                double m = median(page.get(name));
+                double b = median(bare.get(name));
+                System.out.printf("| %s | %.1f | %.1f | %.1f | %.1f× |%n", name, m, percentile(page.get(name), 0.9), b,
+                        m / b);
+            }
+            // What an HTTP round trip through the same route costs with no store and no template: the floor.
+            String floor = "stylesheet (no store, no template)";
+            System.out.printf("| %s | %.1f | %.1f | | |%n", floor, median(page.get(floor)), percentile(page.get(floor), 0.9));
+        }
+    }
+
+    private static String signIn(HttpClient http, String base) throws Exception {
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        Matcher m = CSRF.matcher(login.body());
+        m.find();
+        HttpResponse<String> in = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + m.group(1) + "&name=bench&password=bench+password"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, in.statusCode(), in.body());
+        return in.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    private static String get(HttpClient http, String url, String cookie) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie)
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), url);
+            return r.body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double millis(Supplier<?> work) {
+        long t = System.nanoTime();
+        work.get();
+        return (System.nanoTime() - t) / 1e6;
+    }
+
+    private static double median(List<Double> values) {
+        return percentile(values, 0.5);
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
+    }
+}
