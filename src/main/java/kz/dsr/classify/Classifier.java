@@ -178,6 +178,7 @@ public final class Classifier {
         Model.Prediction prediction = l.model() == null || rules.model() == null ? null
                 : l.model().predict(ModelFeatures.of(rules, s, b));
         Scorer.Decision decision = modelLeads(rulesDecision, prediction, rules);
+        decision = takenBackReviewed(decision, rules, s, b);
         decision = requestNotSilentlyDropped(decision, prediction, rules);
         Identifiers identifiers = l.extractor().extract(subject, body);
         if (decision.type() == RequestType.RECTIFICATION) {
@@ -222,7 +223,8 @@ public final class Classifier {
         double threshold = d.type().isDestructive() ? rules.scoring().reviewBelowDestructive() : rules.scoring().reviewBelow();
         boolean rulesSure = !d.silent() && d.confidence() >= threshold && !d.review();
         if (type == d.type()) {
-            if (type.isDestructive() ? d.railReview() : d.review() && p.probability() < settings.reviewBelow()) {
+            if (type.isDestructive() ? d.railReview() || (d.review() && p.probability() < settings.confirmDoubted())
+                    : d.review() && p.probability() < settings.reviewBelow()) {
                 // What the rules hold against a destructive type (only asked, only in the subject, a guard,
                 // "do not delete" beside it) still asks for a person.
                 review = true;
@@ -247,6 +249,9 @@ public final class Classifier {
             if (type.isDestructive()) {
                 review = true;
                 evidence.add("review: " + type + " needs the rules and the model to agree (the rules read " + d.type() + ")");
+            } else if (d.railReview()) {
+                review = true;
+                evidence.add("review: the rules' " + d.type() + " asks for a person, the model reads " + type);
             } else if (d.type() != RequestType.NOT_DSR && (rulesSure || Boolean.getBoolean("cls.unsureRules"))) {
                 review = true;
                 evidence.add("review: the model overrules the rules' " + d.type());
@@ -259,6 +264,27 @@ public final class Classifier {
         return new Scorer.Decision(type, confidence, review, evidence, d.fired(), false, d.notDsr(),
                 d.strongestRequest(), d.takenBack(), d.overTopics(), d.reviewGuard(), d.railReview());
     }
+    /** The concept of the sender taking an own earlier request back («передумала», "ignore my email below"). */
+    static final String RETRACT = "retract";
+
+    /**
+     * «Передумала, ничего не удаляйте», "please ignore my request below": the words of the old request
+     * are still in the mail, so a destructive type read from them is never carried out unseen.
+     */
+    private static Scorer.Decision takenBackReviewed(Scorer.Decision d, Rules rules, Section s, Section b) {
+        if (!d.type().isDestructive() || d.review()) {
+            return d;
+        }
+        int c = rules.vocabulary().id(RETRACT);
+        if (c < 0 || (s.byConcept[c] == null && b.byConcept[c] == null)) {
+            return d;
+        }
+        List<String> evidence = new ArrayList<>(d.evidence());
+        evidence.add("review: the mail takes an earlier request back (" + RETRACT + "): " + d.type() + " is a person's call");
+        return new Scorer.Decision(d.type(), d.confidence(), true, evidence, d.fired(), d.silent(), d.notDsr(),
+                d.strongestRequest(), d.takenBack(), d.overTopics(), d.reviewGuard(), d.railReview());
+    }
+
     /**
      * A mail typed NOT_DSR goes to the support folder unanswered; a data request typed so loses its
      * acknowledgement and its deadline, the costliest mistake. So when the model gives the data

@@ -31,12 +31,12 @@ record Rules(
      * every mail and gives the type; the rules are its rails. The model's type is reviewed below
      * {@code reviewBelow}, and when the rules are sure of another type unless the model has
      * {@code overruleConfident}. A destructive type goes without review only when the rules come to
-     * it too and the model has {@code confirmDestructive}; when the rules ask for a person about it,
+     * it too and the model has {@code confirmDestructive} ({@code confirmDoubted} when the rules doubt it); when the rules ask for a person about it,
      * a person looks. A NOT_DSR is
      * reviewed when the model gives the data request types together {@code requestReview} or more.
      */
     record ModelSettings(Path file, double reviewBelow, double overruleConfident, double confirmDestructive,
-            double requestReview) {
+            double confirmDoubted, double requestReview) {
     }
 
     /** How matched rule weights become a type, a confidence and a review flag. */

@@ -98,7 +98,7 @@ final class RulesLoader {
 
     private Rules.ModelSettings model(Node node) {
         Map<String, Node> m = map(node, "model", Set.of("file", "reviewBelow", "overruleConfident", "confirmDestructive",
-                "requestReview"));
+                "confirmDoubted", "requestReview"));
         String name = scalar(required(m, "file", node)).trim();
         if (name.isEmpty()) {
             throw error(m.get("file"), "model.file is empty");
@@ -109,6 +109,7 @@ final class RulesLoader {
                 m.containsKey("reviewBelow") ? number(m.get("reviewBelow"), 0, 1) : 0.8,
                 m.containsKey("overruleConfident") ? number(m.get("overruleConfident"), 0, 2) : 2,
                 m.containsKey("confirmDestructive") ? number(m.get("confirmDestructive"), 0, 2) : 2,
+                m.containsKey("confirmDoubted") ? number(m.get("confirmDoubted"), 0, 2) : 2,
                 m.containsKey("requestReview") ? number(m.get("requestReview"), 0, 2) : 2);
     }
 

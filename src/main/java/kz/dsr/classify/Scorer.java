@@ -231,7 +231,7 @@ final class Scorer {
         if (mood != null && winner.isDestructive() && stated < mood.declarativeMin()) {
             // A destructive request only asked about or named in the subject is a person's call, whatever the scores.
             review = true;
-            rail |= top - stated > 0.01; // some of it only asked about or in the subject, not just weakly said
+            rail |= stated == 0 || top - stated > 0.01; // only asked about or in the subject, not just weakly said
             confidence = Math.min(confidence, mood.askedConfidenceMax());
             t.evidence.add("review: " + winner + " stated in the body only " + fmt(stated)
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");

@@ -55,7 +55,8 @@ class NewWritersBenchmark {
     static List<Figures> measure() {
         List<String> heldOut = System.getProperty("nw.heldOut") == null ? NEW_WRITERS
                 : List.of(System.getProperty("nw.heldOut").split(","));
-        Rules rules = withOverrides(RulesLoader.load(Corpus.RULES));
+        Path rulesFile = Path.of(System.getProperty("nw.rules", Corpus.RULES.toString()));
+        Rules rules = withOverrides(RulesLoader.load(rulesFile));
         List<String> all = new ArrayList<>();
         try (var files = Files.list(Corpus.DIR)) {
             files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tsv")).sorted()
@@ -73,7 +74,7 @@ class NewWritersBenchmark {
                 }
             }
             Model model = TrainCommand.train(rules, train, Model.Settings.DEFAULT, List.of("without " + writer));
-            Classifier c = Classifier.withRules(Corpus.RULES, rules, model);
+            Classifier c = Classifier.withRules(rulesFile, rules, model);
             int correct = 0, destructive = 0, requests = 0, dropped = 0, reviewed = 0, alone = 0;
             List<TrainCommand.Labelled> rows = TrainCommand.read(Corpus.DIR.resolve(writer + ".tsv"));
             for (TrainCommand.Labelled row : rows) {
@@ -140,7 +141,7 @@ class NewWritersBenchmark {
         Rules.ModelSettings m = r.model();
         Rules.ModelSettings o = new Rules.ModelSettings(m.file(), d("reviewBelow", m.reviewBelow()),
                 d("overruleConfident", m.overruleConfident()), d("confirmDestructive", m.confirmDestructive()),
-                d("requestReview", m.requestReview()));
+                d("confirmDoubted", m.confirmDoubted()), d("requestReview", m.requestReview()));
         return new Rules(r.source(), r.reloadCheckSeconds(), r.scoring(), r.text(), r.negation(), r.kazakh(), r.language(),
                 r.vocabulary(), r.rules(), r.guards(), r.identifiers(), r.mood(), o);
     }
