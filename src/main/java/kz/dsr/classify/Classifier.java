@@ -194,7 +194,7 @@ public final class Classifier {
         }
         double confidence = Math.round(decision.confidence() * 100) / 100.0;
         return new Classification(decision.type(), language.language(), confidence, decision.review(),
-                identifiers, evidence);
+                identifiers, evidence, topTwo(prediction));
     }
 
     /**
@@ -303,6 +303,26 @@ public final class Classifier {
         evidence.add("review: the model gives a data request p=" + String.format(java.util.Locale.ROOT, "%.2f", request)
                 + " (at least " + Scorer.fmt(rules.model().requestReview()) + "): not sent to support unread");
         return new Scorer.Decision(d.type(), d.confidence(), true, evidence, d.fired(), d.silent());
+    }
+
+    /** «ERASURE 0.81, ACCESS 0.12»: the model's two likeliest types; "" without a model. */
+    static String topTwo(Model.Prediction p) {
+        if (p == null) {
+            return "";
+        }
+        double[] pr = p.probabilities();
+        int first = 0;
+        int second = -1;
+        for (int t = 1; t < pr.length; t++) {
+            if (pr[t] > pr[first]) {
+                second = first;
+                first = t;
+            } else if (second < 0 || pr[t] > pr[second]) {
+                second = t;
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "%s %.2f, %s %.2f", Model.TYPES[first], pr[first], Model.TYPES[second],
+                pr[second]);
     }
 
     private static String cap(String s, int max) {

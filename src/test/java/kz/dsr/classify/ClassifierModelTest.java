@@ -152,6 +152,13 @@ class ClassifierModelTest {
     }
 
     @Test
+    void theOperatorSeesTheModelsTwoLikeliestTypesWithTheirProbabilities() {
+        Classification c = Classifier.fromFile(Corpus.RULES).classify("", "Прошу удалить мой аккаунт и все мои персональные данные.");
+        assertTrue(c.topTwo().matches("ERASURE [01]\\.\\d\\d, [A-Z_]+ [01]\\.\\d\\d"), c.topTwo());
+        assertEquals("", Classifier.withModel(Corpus.RULES, null).classify("", "Где мой заказ?").topTwo(), "no model, nothing to show");
+    }
+
+    @Test
     void theShippedModelIsLoadedAndHelpsWhereNoRuleFires() {
         Classifier shipped = Classifier.fromFile(Corpus.RULES);
         Classification c = shipped.classify("", "Где мой заказ? Жду уже неделю.");
