@@ -14,12 +14,20 @@ import kz.dsr.request.RequestType;
  * @param review      true when an operator must confirm the type before anything is done
  * @param identifiers identifiers found in the subject and new text
  * @param evidence    the rules, guards and decisions that produced the type, for operators
+ * @param topTwo      the model's two likeliest types with their probabilities («ERASURE 0.81, ACCESS 0.12»),
+ *                    what an operator weighs a review by; "" when no model was asked
  */
 public record Classification(RequestType type, String language, double confidence, boolean review,
-        Identifiers identifiers, List<String> evidence) {
+        Identifiers identifiers, List<String> evidence, String topTwo) {
 
     public Classification {
         evidence = evidence == null ? List.of() : List.copyOf(evidence);
         identifiers = identifiers == null ? Identifiers.none() : identifiers;
+        topTwo = topTwo == null ? "" : topTwo;
+    }
+
+    public Classification(RequestType type, String language, double confidence, boolean review,
+            Identifiers identifiers, List<String> evidence) {
+        this(type, language, confidence, review, identifiers, evidence, "");
     }
 }

@@ -68,6 +68,13 @@ public final class Classifier {
         return new Classifier(rulesYaml, fixed, load(rulesYaml, fixed));
     }
 
+    /** Given rules (already loaded from {@code rulesYaml}) with {@code model}: for measuring settings in memory. */
+    static Classifier withRules(Path rulesYaml, Rules rules, Model model) {
+        Loaded l = load(rulesYaml, model != null ? model : NO_MODEL);
+        return new Classifier(rulesYaml, model != null ? model : NO_MODEL, new Loaded(rules, new IdentifierExtractor(rules.identifiers()),
+                l.modified(), l.size(), l.model(), null, -1));
+    }
+
     /** Marks "rules alone" for {@link #withModel}. */
     private static final Model NO_MODEL = new Model(List.of(), new double[Model.TYPES.length], java.util.Map.of());
 
@@ -168,7 +175,11 @@ public final class Classifier {
         Section b = a.b();
 
         Scorer.Decision rulesDecision = Scorer.decide(rules, s, b);
-        Scorer.Decision decision = withModel(rulesDecision, l.model(), rules, s, b);
+        Model.Prediction prediction = l.model() == null || rules.model() == null ? null
+                : l.model().predict(ModelFeatures.of(rules, s, b));
+        Scorer.Decision decision = modelLeads(rulesDecision, prediction, rules);
+        decision = takenBackReviewed(decision, rules, s, b);
+        decision = requestNotSilentlyDropped(decision, prediction, rules);
         Identifiers identifiers = l.extractor().extract(subject, body);
         if (decision.type() == RequestType.RECTIFICATION) {
             Correction r = IdentifierExtractor.rectification(b, rules);
@@ -183,103 +194,135 @@ public final class Classifier {
         }
         double confidence = Math.round(decision.confidence() * 100) / 100.0;
         return new Classification(decision.type(), language.language(), confidence, decision.review(),
-                identifiers, evidence);
+                identifiers, evidence, topTwo(prediction));
     }
 
     /**
-     * The learned fallback: when no rule fired or the rules are unsure (confidence below their
-     * review threshold), the model's type is taken if it is at least {@code minProbability}
-     * likely. Confident rules are overruled only at {@code overruleConfident}, and then reviewed: the
-     * rules and the model disagree, a person decides. A destructive type the model picks without a
-     * rule of that type having fired is always reviewed.
+     * The model reads, the rules are its rails. The model's type is taken; it is reviewed when the
+     * model is unsure, when the rules are sure of another type, when it is destructive without the
+     * rules coming to the same type (two keys for what cannot be undone), and whenever a guard asks
+     * for a person. A type the mail takes back (a wish already carried out, imagined, withdrawn) is
+     * the rules' to decide.
      */
-    private static Scorer.Decision withModel(Scorer.Decision d, Model model, Rules rules, Section s, Section b) {
+    private static Scorer.Decision modelLeads(Scorer.Decision d, Model.Prediction p, Rules rules) {
         Rules.ModelSettings settings = rules.model();
-        if (model == null || settings == null) {
+        if (p == null || settings == null) {
             return d;
-        }
-        double threshold = d.type().isDestructive() ? rules.scoring().reviewBelowDestructive() : rules.scoring().reviewBelow();
-        boolean confident = !d.silent() && d.confidence() >= threshold;
-        // Confident rules that already ask for a person (a guard, a close runner-up) keep their type: the
-        // person decides anyway, with the rules' reasons in front of them.
-        boolean secondKey = d.type().isDestructive() && settings.confirmDestructive() > 0;
-        if (confident && (d.review() || (settings.overruleConfident() > 1 && !secondKey))) {
-            return d;
-        }
-        Model.Prediction p = model.predict(ModelFeatures.of(rules, s, b));
-        if (confident) {
-            if (p.type() == d.type() || p.probability() < settings.overruleConfident()
-                    || d.takenBack().contains(p.type())) {
-                if (secondKey && (p.type() != d.type() || p.probability() < settings.confirmDestructive())) {
-                    // Two keys for what cannot be undone: the rules' destructive type goes unreviewed only
-                    // when the model, reading the mail its own way, comes to the same type, this sure.
-                    List<String> evidence = new ArrayList<>(d.evidence());
-                    evidence.add("review: the model does not back " + d.type() + " (it reads " + p.type() + " p="
-                            + String.format(java.util.Locale.ROOT, "%.2f", p.probability()) + ")");
-                    return new Scorer.Decision(d.type(), d.confidence(), true, evidence, d.fired(), d.silent());
-                }
-                return d;
-            }
-            // Confident rules and a confident model disagree: the model's type, and a person looks.
-            List<String> evidence = new ArrayList<>(d.evidence());
-            evidence.add("model: " + p.type() + " p=" + String.format(java.util.Locale.ROOT, "%.2f", p.probability())
-                    + ", top tokens: " + String.join(", ", p.topFeatures()) + " — disagrees with the rules' " + d.type()
-                    + " " + Scorer.fmt(d.confidence()) + ": the model decides");
-            evidence.add("review: the model overrules confident rules");
-            return new Scorer.Decision(p.type(), p.probability(), true, evidence, d.fired(), false);
         }
         List<String> evidence = new ArrayList<>(d.evidence());
         String said = "model: " + p.type() + " p=" + String.format(java.util.Locale.ROOT, "%.2f", p.probability())
                 + ", top tokens: " + String.join(", ", p.topFeatures());
-        if (p.type() == d.type()) {
-            evidence.add(said + " (agrees)");
-            return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
-        }
-        if (d.takenBack().contains(p.type())) {
-            // The mail takes these words back («не удаляйте», «если я удалю», «спасибо, удалили»): the
-            // model reads the words, the rules read what is done with them.
+        if (p.type() != d.type() && d.takenBack().contains(p.type())) {
             evidence.add(said + " — the mail takes " + p.type() + " back: the rules' " + d.type() + " stays");
             return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
         }
-        double needed = d.silent() ? settings.minProbability() : settings.overruleUnsure();
-        String why = "";
-        if (d.type() == RequestType.NOT_DSR && d.notDsr() <= 0 && settings.quietNotDsr() < needed) {
-            // Nothing argued for NOT_DSR: the rules only found too little of a request.
-            needed = settings.quietNotDsr();
-            why = " (no NOT_DSR evidence)";
-        }
-        if (d.type() == RequestType.NOT_DSR && !d.silent() && p.type() == d.strongestRequest()
-                && settings.runnerUp() < needed) {
-            // The rules were torn between NOT_DSR and this request; the model breaks the tie.
-            needed = settings.runnerUp();
-            why = " (the rules' runner-up)";
-        }
-        if (d.overTopics() && p.type() == RequestType.NOT_DSR && settings.runnerUp() > needed) {
-            // A data request stated in the body beat the support topics around it (the labelling guide: the
-            // request is what the mail asks); the model, reading the topic words, needs to be surer.
-            needed = settings.runnerUp();
-            why = " (a stated request over support topics)";
-        }
-        if (p.probability() < needed) {
-            evidence.add(said + " (below " + Scorer.fmt(needed) + ": the rules' " + d.type() + " stays)");
-            return new Scorer.Decision(d.type(), d.confidence(), d.review(), evidence, d.fired(), d.silent());
-        }
-        evidence.add(said + " — the rules " + (d.silent() ? "were silent" : "were unsure (" + d.type() + " "
-                + Scorer.fmt(d.confidence()) + ")") + why + ": the model decides");
-        boolean review = d.review(); // e.g. a silent mail naming the sender's own data: still looked at
-        if (!d.silent()) {
+        RequestType type = p.type();
+        double confidence = p.probability();
+        boolean review = false;
+        evidence.add(said);
+        double threshold = d.type().isDestructive() ? rules.scoring().reviewBelowDestructive() : rules.scoring().reviewBelow();
+        boolean rulesSure = !d.silent() && d.confidence() >= threshold && !d.review();
+        if (type == d.type()) {
+            if (type.isDestructive() ? d.railReview() || (d.review() && p.probability() < settings.confirmDoubted())
+                    : d.review() && p.probability() < settings.reviewBelow()) {
+                // What the rules hold against a destructive type (only asked, only in the subject, a guard,
+                // "do not delete" beside it) still asks for a person.
+                review = true;
+                evidence.add("review: the rules ask for it");
+            } else if (type.isDestructive() && p.probability() < settings.confirmDestructive()) {
+                review = true;
+                evidence.add("review: " + type + " needs the rules and the model to agree (the model has p="
+                        + Scorer.fmt(Math.round(p.probability() * 100) / 100.0) + ")");
+            }
+        } else if (rulesSure && p.probability() < settings.overruleConfident()) {
+            // Sure rules, a model not sure enough to overrule them: a person looks. The model's type is
+            // shown: on writers it has never read it is right more often than the rules.
             review = true;
-            evidence.add("review: the model overrules unsure rules");
-        } else if (p.probability() < settings.reviewBelow()) {
-            review = true;
-            evidence.add("review: model probability " + String.format(java.util.Locale.ROOT, "%.2f", p.probability())
-                    + " < " + Scorer.fmt(settings.reviewBelow()));
+            evidence.add("review: the rules are sure of " + d.type() + " " + Scorer.fmt(d.confidence())
+                    + ", the model not sure enough to overrule them");
+        } else {
+            if (p.probability() < settings.reviewBelow()) {
+                review = true;
+                evidence.add("review: model probability " + Scorer.fmt(Math.round(p.probability() * 100) / 100.0) + " < "
+                        + Scorer.fmt(settings.reviewBelow()));
+            }
+            if (type.isDestructive()) {
+                review = true;
+                evidence.add("review: " + type + " needs the rules and the model to agree (the rules read " + d.type() + ")");
+            } else if (d.railReview()) {
+                review = true;
+                evidence.add("review: the rules' " + d.type() + " asks for a person, the model reads " + type);
+            } else if (d.type() != RequestType.NOT_DSR && (rulesSure || Boolean.getBoolean("cls.unsureRules"))) {
+                review = true;
+                evidence.add("review: the model overrules the rules' " + d.type());
+            }
         }
-        if (p.type().isDestructive() && !d.fired().contains(p.type())) {
+        if (d.reviewGuard() != null && !review && type != RequestType.NOT_DSR) {
             review = true;
-            evidence.add("review: " + p.type() + " from the model alone, no " + p.type() + " rule fired: an operator confirms");
+            evidence.add("review: guard " + d.reviewGuard() + " asks for a person");
         }
-        return new Scorer.Decision(p.type(), p.probability(), review, evidence, d.fired(), false);
+        return new Scorer.Decision(type, confidence, review, evidence, d.fired(), false, d.notDsr(),
+                d.strongestRequest(), d.takenBack(), d.overTopics(), d.reviewGuard(), d.railReview());
+    }
+    /** The concept of the sender taking an own earlier request back («передумала», "ignore my email below"). */
+    static final String RETRACT = "retract";
+
+    /**
+     * «Передумала, ничего не удаляйте», "please ignore my request below": the words of the old request
+     * are still in the mail, so a destructive type read from them is never carried out unseen.
+     */
+    private static Scorer.Decision takenBackReviewed(Scorer.Decision d, Rules rules, Section s, Section b) {
+        if (!d.type().isDestructive() || d.review()) {
+            return d;
+        }
+        int c = rules.vocabulary().id(RETRACT);
+        if (c < 0 || (s.byConcept[c] == null && b.byConcept[c] == null)) {
+            return d;
+        }
+        List<String> evidence = new ArrayList<>(d.evidence());
+        evidence.add("review: the mail takes an earlier request back (" + RETRACT + "): " + d.type() + " is a person's call");
+        return new Scorer.Decision(d.type(), d.confidence(), true, evidence, d.fired(), d.silent(), d.notDsr(),
+                d.strongestRequest(), d.takenBack(), d.overTopics(), d.reviewGuard(), d.railReview());
+    }
+
+    /**
+     * A mail typed NOT_DSR goes to the support folder unanswered; a data request typed so loses its
+     * acknowledgement and its deadline, the costliest mistake. So when the model gives the data
+     * request types together at least {@code requestReview}, the NOT_DSR is reviewed: the sender is
+     * told the mail is being looked at and a person decides.
+     */
+    private static Scorer.Decision requestNotSilentlyDropped(Scorer.Decision d, Model.Prediction p, Rules rules) {
+        if (p == null || d.type() != RequestType.NOT_DSR || d.review()) {
+            return d;
+        }
+        double request = 1 - p.probabilities()[Model.index(RequestType.NOT_DSR)];
+        if (request < rules.model().requestReview()) {
+            return d;
+        }
+        List<String> evidence = new ArrayList<>(d.evidence());
+        evidence.add("review: the model gives a data request p=" + String.format(java.util.Locale.ROOT, "%.2f", request)
+                + " (at least " + Scorer.fmt(rules.model().requestReview()) + "): not sent to support unread");
+        return new Scorer.Decision(d.type(), d.confidence(), true, evidence, d.fired(), d.silent());
+    }
+
+    /** «ERASURE 0.81, ACCESS 0.12»: the model's two likeliest types; "" without a model. */
+    static String topTwo(Model.Prediction p) {
+        if (p == null) {
+            return "";
+        }
+        double[] pr = p.probabilities();
+        int first = 0;
+        int second = -1;
+        for (int t = 1; t < pr.length; t++) {
+            if (pr[t] > pr[first]) {
+                second = first;
+                first = t;
+            } else if (second < 0 || pr[t] > pr[second]) {
+                second = t;
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "%s %.2f, %s %.2f", Model.TYPES[first], pr[first], Model.TYPES[second],
+                pr[second]);
     }
 
     private static String cap(String s, int max) {

@@ -104,6 +104,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         m.put("type", c.type().name());
         m.put("language", c.language());
         m.put("confidence", c.confidence());
+        m.put("topTwo", c.topTwo());
         m.put("review", c.review());
         Identifiers ids = c.identifiers();
         Map<String, Object> i = new LinkedHashMap<>();

@@ -27,20 +27,16 @@ record Rules(
         ModelSettings model) {
 
     /**
-     * The learned fallback ({@link Model}): {@code file} (resolved against the rules file's folder),
-     * used when no rule fires or the rules are unsure; its type is taken at {@code minProbability}
-     * or more and reviewed below {@code reviewBelow} (a destructive type without a rule of its own
-     * always is). Rules that fired but are unsure are overruled only at {@code overruleUnsure}
-     * or more (above 1: never). A NOT_DSR result with no NOT_DSR weight at all (no support topic,
-     * guard or mood pushed it: the rules simply found too little) is overruled at
-     * {@code quietNotDsr}; an unsure NOT_DSR whose strongest data request is the model's type too at
-     * {@code runnerUp}. Confident rules are overruled at {@code overruleConfident} (above 1: never), and
-     * then always reviewed: the two disagree, a person decides. A destructive type the rules are sure of
-     * goes without review only when the model backs it with {@code confirmDestructive} or more (0: no
-     * such check). Null when the rules name no model.
+     * The learned model ({@link Model}, {@code file} resolved against the rules file's folder) reads
+     * every mail and gives the type; the rules are its rails. The model's type is reviewed below
+     * {@code reviewBelow}, and when the rules are sure of another type unless the model has
+     * {@code overruleConfident}. A destructive type goes without review only when the rules come to
+     * it too and the model has {@code confirmDestructive} ({@code confirmDoubted} when the rules doubt it); when the rules ask for a person about it,
+     * a person looks. A NOT_DSR is
+     * reviewed when the model gives the data request types together {@code requestReview} or more.
      */
-    record ModelSettings(Path file, double minProbability, double reviewBelow, double overruleUnsure,
-            double quietNotDsr, double runnerUp, double overruleConfident, double confirmDestructive) {
+    record ModelSettings(Path file, double reviewBelow, double overruleConfident, double confirmDestructive,
+            double confirmDoubted, double requestReview) {
     }
 
     /** How matched rule weights become a type, a confidence and a review flag. */

@@ -97,8 +97,8 @@ final class RulesLoader {
     }
 
     private Rules.ModelSettings model(Node node) {
-        Map<String, Node> m = map(node, "model", Set.of("file", "minProbability", "reviewBelow", "overruleUnsure", "quietNotDsr", "runnerUp",
-                "overruleConfident", "confirmDestructive"));
+        Map<String, Node> m = map(node, "model", Set.of("file", "reviewBelow", "overruleConfident", "confirmDestructive",
+                "confirmDoubted", "requestReview"));
         String name = scalar(required(m, "file", node)).trim();
         if (name.isEmpty()) {
             throw error(m.get("file"), "model.file is empty");
@@ -106,13 +106,11 @@ final class RulesLoader {
         Path dir = yaml.file().toAbsolutePath().getParent();
         Path file = dir == null ? Path.of(name) : dir.resolve(name);
         return new Rules.ModelSettings(file.normalize(),
-                m.containsKey("minProbability") ? number(m.get("minProbability"), 0, 1) : 0.5,
                 m.containsKey("reviewBelow") ? number(m.get("reviewBelow"), 0, 1) : 0.8,
-                m.containsKey("overruleUnsure") ? number(m.get("overruleUnsure"), 0, 2) : 0.9,
-                m.containsKey("quietNotDsr") ? number(m.get("quietNotDsr"), 0, 2) : 2,
-                m.containsKey("runnerUp") ? number(m.get("runnerUp"), 0, 2) : 2,
                 m.containsKey("overruleConfident") ? number(m.get("overruleConfident"), 0, 2) : 2,
-                m.containsKey("confirmDestructive") ? number(m.get("confirmDestructive"), 0, 1) : 0);
+                m.containsKey("confirmDestructive") ? number(m.get("confirmDestructive"), 0, 2) : 2,
+                m.containsKey("confirmDoubted") ? number(m.get("confirmDoubted"), 0, 2) : 2,
+                m.containsKey("requestReview") ? number(m.get("requestReview"), 0, 2) : 2);
     }
 
     // ---- sections ----

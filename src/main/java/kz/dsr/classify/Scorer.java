@@ -24,11 +24,11 @@ final class Scorer {
      */
     record Decision(RequestType type, double confidence, boolean review, List<String> evidence,
             Set<RequestType> fired, boolean silent, double notDsr, RequestType strongestRequest,
-            Set<RequestType> takenBack, boolean overTopics) {
+            Set<RequestType> takenBack, boolean overTopics, String reviewGuard, boolean railReview) {
 
         Decision(RequestType type, double confidence, boolean review, List<String> evidence, Set<RequestType> fired,
                 boolean silent) {
-            this(type, confidence, review, evidence, fired, silent, 0, null, Set.of(), false);
+            this(type, confidence, review, evidence, fired, silent, 0, null, Set.of(), false, null, false);
         }
     }
 
@@ -160,7 +160,7 @@ final class Scorer {
             review = namesPersonalData(t);
         }
         return new Decision(RequestType.NOT_DSR, confidence, review, t.evidence, t.fired(), true,
-                t.scoreOf(RequestType.NOT_DSR), strongestRequest(t), stillTakenBack(t), false);
+                t.scoreOf(RequestType.NOT_DSR), strongestRequest(t), stillTakenBack(t), false, t.reviewGuard, false);
     }
 
     /**
@@ -215,24 +215,29 @@ final class Scorer {
             review = true;
             t.evidence.add("review: " + runnerUp + " " + fmt(second) + " behind the destructive " + winner + " " + fmt(top));
         }
+        // The reviews above are the rules' own doubt, which the model settles; those below are safety rails.
+        boolean rail = false;
         if (t.keep && winner == RequestType.ERASURE) {
             review = true;
+            rail = true;
             t.evidence.add("review: ERASURE while the mail also says not to delete");
         }
         if (t.reviewGuard != null && winner.isDestructive()) {
             review = true;
+            rail = true;
             t.evidence.add("review: a destructive type where guard " + t.reviewGuard + " asks for a person");
         }
         double stated = t.stated.getOrDefault(winner, 0.0);
         if (mood != null && winner.isDestructive() && stated < mood.declarativeMin()) {
             // A destructive request only asked about or named in the subject is a person's call, whatever the scores.
             review = true;
+            rail |= stated == 0 || top - stated > 0.01; // only asked about or in the subject, not just weakly said
             confidence = Math.min(confidence, mood.askedConfidenceMax());
             t.evidence.add("review: " + winner + " stated in the body only " + fmt(stated)
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");
         }
         return new Decision(winner, confidence, review, t.evidence, t.fired(), false, t.scoreOf(RequestType.NOT_DSR),
-                strongestRequest(t), stillTakenBack(t), w.overTopics() && winner != RequestType.NOT_DSR);
+                strongestRequest(t), stillTakenBack(t), w.overTopics() && winner != RequestType.NOT_DSR, t.reviewGuard, rail);
     }
 
     /** The strongest data request with any weight (what the learned fallback is told about a NOT_DSR result). */

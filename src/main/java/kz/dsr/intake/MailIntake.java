@@ -145,7 +145,7 @@ public final class MailIntake {
             List<String> evidence = new ArrayList<>(classification.evidence());
             evidence.add("not all of the mail was read: " + mail.limitReason());
             classification = new Classification(classification.type(), classification.language(),
-                    classification.confidence(), true, classification.identifiers(), evidence);
+                    classification.confidence(), true, classification.identifiers(), evidence, classification.topTwo());
         }
         if (classification.type() == RequestType.NOT_DSR && !classification.review()) {
             // Orders, passwords, complaints ...: people answer those, from the support folder.
@@ -221,8 +221,10 @@ public final class MailIntake {
         List<EventLog.New> timeline = new ArrayList<>();
         timeline.add(new EventLog.New(request.id(), "RECEIVED", ACTOR, mailDetails(inboundId, mail, Map.of(
                 "dueDate", request.dueDate().toString()))));
+        // The model's two likeliest types: what an operator weighs a review by (shown by `requests show`).
         timeline.add(new EventLog.New(request.id(), "CLASSIFIED", "classifier", Map.of("type", type.name(),
-                "language", language, "confidence", classification.confidence(), "review", classification.review())));
+                "language", language, "confidence", classification.confidence(), "review", classification.review(),
+                "topTwo", classification.topTwo())));
         if (classification.review()) {
             timeline.add(askOperator(request, classification));
         }
@@ -251,7 +253,8 @@ public final class MailIntake {
                         "type", classification.type().name(),
                         "confidence", String.format("%.2f", classification.confidence()),
                         "reason", reason,
-                        "evidence", String.join("; ", classification.evidence()),
+                        "evidence", (classification.topTwo().isEmpty() ? "" : "the model reads " + classification.topTwo() + "; ")
+                                + String.join("; ", classification.evidence()),
                         "dueDate", DUE_DATE.format(request.dueDate())),
                 operator.address(), request.reference(), "Needs review");
         outbox.enqueueMail("review:" + request.reference(), request.id(), notice);

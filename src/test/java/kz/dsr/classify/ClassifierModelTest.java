@@ -91,8 +91,8 @@ class ClassifierModelTest {
         Classification c = Classifier.withModel(Corpus.RULES, modelFor(UNKNOWN, RequestType.ACCESS)).classify("", UNKNOWN);
         assertEquals(RequestType.ACCESS, c.type(), c.evidence().toString());
         assertFalse(c.review(), "a confident non-destructive model decision: " + c.evidence());
-        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("model: ACCESS p=") && e.contains("top tokens: ")
-                && e.contains("the model decides")), c.evidence().toString());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("model: ACCESS p=") && e.contains("top tokens: ")),
+                c.evidence().toString());
     }
 
     @Test
@@ -101,43 +101,61 @@ class ClassifierModelTest {
             Classification c = Classifier.withModel(Corpus.RULES, modelFor(UNKNOWN, type)).classify("", UNKNOWN);
             assertEquals(type, c.type(), c.evidence().toString());
             assertTrue(c.review(), type + " from the model alone must be reviewed: " + c.evidence());
-            assertTrue(c.evidence().stream().anyMatch(e -> e.contains("no " + type + " rule fired")), c.evidence().toString());
+            assertTrue(c.evidence().stream().anyMatch(e -> e.contains(type + " needs the rules and the model to agree")),
+                    c.evidence().toString());
         }
     }
 
     @Test
-    void aConfidentRuleResultWinsUnlessTheModelIsSureOtherwiseAndThenAPersonLooks() throws IOException {
+    void theModelOverrulingSureRulesWithoutBeingSureItselfIsReviewed() throws IOException {
         String mail = "Прошу удалить мой аккаунт и все мои персональные данные.";
-        // A model sure of another type (p >= model.overruleConfident): its type, and always reviewed.
-        Classification c = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ACCESS)).classify("", mail);
+        // The rules are sure of ERASURE, the model reads ACCESS below model.overruleConfident: its type, a person looks.
+        Classification c = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ACCESS, 0.7)).classify("", mail);
         assertEquals(RequestType.ACCESS, c.type(), c.evidence().toString());
         assertTrue(c.review(), "the rules and the model disagree: a person decides " + c.evidence());
-        assertTrue(c.evidence().stream().anyMatch(e -> e.contains("overrules confident rules")), c.evidence().toString());
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("review: the rules are sure of ERASURE")), c.evidence().toString());
 
-        // overruleConfident above 1: confident rules always win, the model is not asked.
+        // Without a model section the rules alone decide: the model is not asked.
         Path yaml = dir.resolve("classifier.yaml");
         Files.writeString(yaml, Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
-                .replaceFirst("(?m)^  overruleConfident: [0-9.]+", "  overruleConfident: 2"), StandardCharsets.UTF_8);
-        Files.copy(Corpus.RULES.resolveSibling("classifier-model.tsv"), dir.resolve("classifier-model.tsv"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Classification rulesWin = Classifier.withModel(yaml, modelFor(mail, RequestType.ACCESS)).classify("", mail);
-        assertEquals(RequestType.ERASURE, rulesWin.type(), rulesWin.evidence().toString());
-        assertTrue(rulesWin.evidence().stream().noneMatch(e -> e.startsWith("model:")), "not asked: " + rulesWin.evidence());
+                .replaceFirst("(?ms)^model:.*?\n\n", ""), StandardCharsets.UTF_8);
+        Classification rulesAlone = Classifier.fromFile(yaml).classify("", mail);
+        assertEquals(RequestType.ERASURE, rulesAlone.type(), rulesAlone.evidence().toString());
+        assertTrue(rulesAlone.evidence().stream().noneMatch(e -> e.startsWith("model:")), "not asked: " + rulesAlone.evidence());
     }
 
     @Test
-    void aDestructiveTypeTheModelDoesNotBackIsReviewed() {
+    void aDestructiveTypeTheModelIsNotSureOfIsReviewed() {
         String mail = "Прошу удалить мой аккаунт и все мои персональные данные.";
         Classification backed = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ERASURE)).classify("", mail);
         assertEquals(RequestType.ERASURE, backed.type());
         assertFalse(backed.review(), "rules and model agree: " + backed.evidence());
-        // A model reading it otherwise, but not sure enough to overrule: the rules' type, reviewed.
-        Classification doubted = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.NOT_DSR, 0.6))
+        // The same type, but below model.confirmDestructive: the second key is missing, a person decides.
+        Classification doubted = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ERASURE, 0.6))
                 .classify("", mail);
         assertEquals(RequestType.ERASURE, doubted.type(), doubted.evidence().toString());
         assertTrue(doubted.review(), doubted.evidence().toString());
-        assertTrue(doubted.evidence().stream().anyMatch(e -> e.startsWith("review: the model does not back ERASURE")),
+        assertTrue(doubted.evidence().stream().anyMatch(e -> e.startsWith("review: ERASURE needs the rules and the model to agree")),
                 doubted.evidence().toString());
+    }
+
+    @Test
+    void aRequestTheModelSeesInAMailTypedNotDsrIsReviewedNotSentToSupport() {
+        String mail = "Где мой заказ? Жду уже неделю.";
+        // A model reading a data request at 0.5 (model.requestReview 0.4) beside a NOT_DSR: reviewed, acknowledged.
+        Classification c = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ACCESS, 0.5)).classify("", mail);
+        assertEquals(RequestType.ACCESS, c.type(), c.evidence().toString());
+        assertTrue(c.review(), c.evidence().toString());
+        Classification plain = Classifier.fromFile(Corpus.RULES).classify("", mail);
+        assertEquals(RequestType.NOT_DSR, plain.type(), plain.evidence().toString());
+        assertFalse(plain.review(), "a plain support question goes to the support folder: " + plain.evidence());
+    }
+
+    @Test
+    void theOperatorSeesTheModelsTwoLikeliestTypesWithTheirProbabilities() {
+        Classification c = Classifier.fromFile(Corpus.RULES).classify("", "Прошу удалить мой аккаунт и все мои персональные данные.");
+        assertTrue(c.topTwo().matches("ERASURE [01]\\.\\d\\d, [A-Z_]+ [01]\\.\\d\\d"), c.topTwo());
+        assertEquals("", Classifier.withModel(Corpus.RULES, null).classify("", "Где мой заказ?").topTwo(), "no model, nothing to show");
     }
 
     @Test
@@ -154,7 +172,7 @@ class ClassifierModelTest {
         Files.writeString(yaml, Files.readString(Corpus.RULES, StandardCharsets.UTF_8)
                 .replaceFirst("(?m)^reloadCheckSeconds: \\d+", "reloadCheckSeconds: 0"), StandardCharsets.UTF_8);
         Path modelFile = dir.resolve("classifier-model.tsv");
-        modelFor("", RequestType.NOT_DSR).write(modelFile);
+        modelFor(UNKNOWN, RequestType.NOT_DSR).write(modelFile);
         Classifier classifier = Classifier.fromFile(yaml);
         assertEquals(RequestType.NOT_DSR, classifier.classify("", UNKNOWN).type());
 

@@ -59,7 +59,7 @@ class ClassifyCommandTest {
         JsonNode first = lines.get(0);
         List<String> fields = new ArrayList<>();
         first.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("file", "type", "language", "confidence", "review", "identifiers", "evidence"), fields);
+        assertEquals(List.of("file", "type", "language", "confidence", "topTwo", "review", "identifiers", "evidence"), fields);
         assertEquals("ERASURE", first.get("type").asText());
         assertEquals("ru", first.get("language").asText());
         assertTrue(first.get("confidence").isNumber());
