@@ -677,9 +677,15 @@ public final class Components implements AutoCloseable {
     /** The web console under /console (routes/console.yaml). */
     public kz.dsr.console.Console console() {
         return once("console", () -> new kz.dsr.console.Console(consoleOperators(), consoleSessions(),
-                consoleSignIns(), consoleDesk(), decisions(), mailIntake(), transaction(), consolePages(),
+                consoleSignIns(), consoleDesk(), decisions(), operatorIntake(), consolePages(),
                 consoleReport(), Boolean.parseBoolean(settings.string("dsr.console.secure-cookie")),
-                settings.integerAtLeast("dsr.console.page-size", 1), deadLetters(), mailParser()));
+                settings.integerAtLeast("dsr.console.page-size", 1), deadLetters()));
+    }
+
+    /** Support mails made requests and dead letters retried or discarded, each in one transaction. */
+    public kz.dsr.intake.OperatorIntake operatorIntake() {
+        return once("operatorIntake", () -> new kz.dsr.intake.OperatorIntake(mailIntake(), mailParser(), deadLetters(),
+                transaction()));
     }
 
     // ---- metrics -------------------------------------------------------------------------------

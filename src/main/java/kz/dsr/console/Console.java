@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import kz.dsr.intake.MailIntake;
+import kz.dsr.intake.OperatorIntake;
 import kz.dsr.operator.Decisions;
 import kz.dsr.operator.Refused;
 import kz.dsr.request.Lifecycle;
@@ -26,7 +26,6 @@ import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The operator web console under /console (routes/console.yaml hands every request here): sign-in,
@@ -77,28 +76,23 @@ public final class Console {
     private final SignIns signIns;
     private final Desk desk;
     private final Decisions decisions;
-    private final MailIntake intake;
-    private final TransactionTemplate transaction;
+    private final OperatorIntake operatorIntake;
     private final Pages pages;
     private final Report report;
     private final boolean secureCookie;
     private final int pageSize;
     private final kz.dsr.store.DeadLetters deadLetters;
-    private final kz.dsr.intake.MailParser parser;
 
     public Console(Operators operators, Sessions sessions, SignIns signIns, Desk desk, Decisions decisions,
-                   MailIntake intake, TransactionTemplate transaction, Pages pages, Report report,
-                   boolean secureCookie, int pageSize, kz.dsr.store.DeadLetters deadLetters,
-                   kz.dsr.intake.MailParser parser) {
+                   OperatorIntake operatorIntake, Pages pages, Report report,
+                   boolean secureCookie, int pageSize, kz.dsr.store.DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
-        this.parser = parser;
         this.operators = operators;
         this.sessions = sessions;
         this.signIns = signIns;
         this.desk = desk;
         this.decisions = decisions;
-        this.intake = intake;
-        this.transaction = transaction;
+        this.operatorIntake = operatorIntake;
         this.pages = pages;
         this.report = report;
         this.secureCookie = secureCookie;
@@ -425,7 +419,7 @@ public final class Console {
             s.flash(pages.text(s.language(), "support_needs"), true);
             return Answer.redirect("/console/support");
         }
-        Optional<String> made = transaction.execute(tx -> intake.openFromSupport(inboundId, type, "operator:" + me.name(), reason));
+        Optional<String> made = operatorIntake.requestFromSupport(inboundId, type, me.name(), reason);
         if (made.isEmpty()) {
             s.flash(pages.text(s.language(), "support_gone"), true);
             return Answer.redirect("/console/support");
@@ -480,35 +474,29 @@ public final class Console {
             s.flash(pages.text(s.language(), "reason_needed"), true);
             return Answer.redirect("/console/dead-letters/" + id);
         }
-        String done;
+        OperatorIntake.Outcome outcome;
         try {
-            done = transaction.execute(tx -> {
-                Optional<kz.dsr.store.DeadLetters.Letter> l = deadLetters.find(id, true);
-                if (l.isEmpty() || l.get().resolvedAt() != null) {
-                    return null;
-                }
-                if (action.equals("discard")) {
-                    deadLetters.resolve(id, "discarded by operator:" + me.name() + ": " + reason);
-                    return pages.text(s.language(), "dead_letter_discarded");
-                }
-                byte[] raw = deadLetters.raw(id).orElseThrow(() -> new IllegalArgumentException(
-                        pages.text(s.language(), "dead_letter_no_mail")));
-                MailIntake.Result result = intake.record(parser.parse(raw), raw);
-                deadLetters.resolve(id, "retried by operator:" + me.name() + ": " + result);
-                return pages.text(s.language(), "dead_letter_retried") + " " + result;
-            });
+            outcome = action.equals("discard") ? operatorIntake.discard(id, me.name(), reason)
+                    : operatorIntake.retry(id, me.name());
         } catch (RuntimeException e) {
             // Still failing: the letter stays as it was, with the new error shown to the operator.
             LOG.warn("Console: retrying dead letter {} failed: {}", id, Secrets.mask(ErrorText.full(e)));
             s.flash(pages.text(s.language(), "dead_letter_failed") + " " + Secrets.mask(ErrorText.full(e)), true);
             return Answer.redirect("/console/dead-letters/" + id);
         }
-        if (done == null) {
-            s.flash(pages.text(s.language(), "dead_letter_gone"), true);
-        } else {
+        String done = switch (outcome.settled()) {
+            case DISCARDED -> pages.text(s.language(), "dead_letter_discarded");
+            case RETRIED -> pages.text(s.language(), "dead_letter_retried") + " " + outcome.result();
+            case NO_MAIL_TO_RETRY -> pages.text(s.language(), "dead_letter_failed") + " "
+                    + pages.text(s.language(), "dead_letter_no_mail");
+            case ALREADY_SETTLED -> pages.text(s.language(), "dead_letter_gone");
+        };
+        boolean settled = outcome.settled() == OperatorIntake.Settled.DISCARDED
+                || outcome.settled() == OperatorIntake.Settled.RETRIED;
+        if (settled) {
             LOG.info("Console: operator {} settled dead letter {} ({})", me.name(), id, action);
-            s.flash(done, false);
         }
+        s.flash(done, !settled);
         return Answer.redirect("/console/dead-letters/" + id);
     }
 
