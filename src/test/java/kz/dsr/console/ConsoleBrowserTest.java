@@ -128,12 +128,27 @@ public class ConsoleBrowserTest {
         current = name;
     }
 
-    /** Clicks a button or link that loads a page, and waits until the page it was on has gone. */
+    /**
+     * Clicks a button or link that loads a page, and waits until the page it was on has gone. Asked about
+     * the old page in the moment it is being replaced, ChromeDriver may say its node "does not belong to
+     * the document" instead of calling it stale: gone as well.
+     */
     private static void submit(WebElement element) {
         WebElement page = browser.findElement(By.tagName("html"));
         element.click();
-        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(15))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> {
+            try {
+                page.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
     }
 
     private static void shoot(String page) throws Exception {
