@@ -259,15 +259,15 @@ public final class Desk {
 
     /** Everything about one request; {@code mailBodies} false (viewer): no mail text, sender masked. */
     public Optional<Map<String, Object>> request(String reference, boolean mailBodies, boolean decide) {
-        Optional<RequestRow> found = RequestRow.find(jdbc, reference, false);
+        Optional<RequestRow.Classified> found = RequestRow.findClassified(jdbc, reference);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        RequestRow r = found.get();
+        RequestRow r = found.get().row();
         Map<String, Object> m = new LinkedHashMap<>(rows(List.of(r), !mailBodies).get(0));
         m.put("statusReason", r.statusReason() == null ? "" : r.statusReason());
         m.put("subjectRef", r.subjectRef() == null ? "" : r.subjectRef());
-        JsonNode classification = parts.requests().classification(r.id());
+        JsonNode classification = kz.dsr.store.RequestStore.classificationOf(r.id(), found.get().classification());
         List<String> evidence = new ArrayList<>();
         classification.path("evidence").forEach(e -> evidence.add(e.asText()));
         m.put("evidence", evidence);
@@ -279,14 +279,14 @@ public final class Desk {
         }
         m.put("identifiers", identifiers);
         m.put("hasIdentifiers", !identifiers.isEmpty());
-        m.put("confidence", jdbc.queryForObject("select coalesce(confidence, 0) from request where id = ?",
-                java.math.BigDecimal.class, r.id()).toPlainString());
+        m.put("confidence", found.get().confidence().toPlainString());
         m.put("mails", mails(r.id(), mailBodies));
         m.put("timeline", timeline(r.id()));
         m.put("tasks", tasks(r.id()));
         m.put("replies", replies(r.id(), mailBodies));
         m.put("plan", plan(r));
-        m.put("matchNote", r.subjectRef() != null ? "" : matchNote(r.id()));
+        // Why no subject is linked: the cause of the newest move to review, if the request went there.
+        m.put("matchNote", r.subjectRef() != null || r.statusReason() == null ? "" : r.statusReason());
         RequestStatus s = r.status();
         // As `requests approve`: a request in review, or one held without a code that was ever sent.
         boolean heldWithoutCode = s == RequestStatus.AWAITING_VERIFICATION && "DECOY".equals(jdbc.queryForList(
@@ -385,12 +385,6 @@ public final class Desk {
             return Map.of("shown", false, "note", "the plan could not be made: "
                     + kz.dsr.secrets.Secrets.mask(kz.dsr.store.ErrorText.full(e)));
         }
-    }
-
-    /** Why no subject is linked: the cause of the newest move to review, if the request went there. */
-    private String matchNote(long id) {
-        List<String> cause = jdbc.queryForList("select status_reason from request where id = ?", String.class, id);
-        return cause.isEmpty() || cause.get(0) == null ? "" : cause.get(0);
     }
 
     /** The accounts the request's addresses and phones match in the application database (for "approve with"). */

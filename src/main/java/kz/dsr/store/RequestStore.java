@@ -109,7 +109,12 @@ public final class RequestStore {
 
     /** What the classifier found (evidence, identifiers, rectification), as stored at intake. */
     public com.fasterxml.jackson.databind.JsonNode classification(long requestId) {
-        String json = jdbc.queryForObject("select classification from request where id = ?", String.class, requestId);
+        return classificationOf(requestId,
+                jdbc.queryForObject("select classification from request where id = ?", String.class, requestId));
+    }
+
+    /** The classification column of request {@code requestId} as read (null when none was stored). */
+    public static com.fasterxml.jackson.databind.JsonNode classificationOf(long requestId, String json) {
         try {
             return Json.mapper().readTree(json == null ? "{}" : json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
