@@ -2,7 +2,6 @@ package kz.dsr.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,6 +29,7 @@ import kz.dsr.processors.CircuitBreakers;
 import kz.dsr.request.RequestStatus;
 import kz.dsr.request.RequestType;
 import kz.dsr.store.EventLog;
+import kz.dsr.store.Json;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -257,17 +257,51 @@ public final class Desk {
 
     // ---- one request -------------------------------------------------------------------------
 
+    /**
+     * The request page's rows in ONE round trip to the store: the request with its classification, and beside
+     * it, as JSON arrays built by sub-selects, its mails, timeline, processor tasks and mail replies, and the
+     * purpose of its newest one-time code. Each round trip costs about 0.1 ms and the page made five (six for a
+     * request held for a code): more than all the rest of its store work. Children come in id order.
+     */
+    private static final String PAGE = "select " + RequestRow.COLUMNS + ", classification,"
+            + " coalesce(confidence, 0) as confidence,"
+            + " (select coalesce(json_agg(json_build_object('received_at', m.received_at, 'subject', m.subject,"
+            + " 'new_text', m.new_text, 'quoted_text', m.quoted_text, 'attachments', m.attachments,"
+            + " 'limit_reason', m.limit_reason) order by m.id), '[]')"
+            + " from inbound_message m where m.request_id = request.id) as mails,"
+            + " " + EventLog.timelineJson("request.id") + " as timeline,"
+            + " (select coalesce(json_agg(json_build_object('processor', t.processor, 'kind', t.kind,"
+            + " 'status', t.status, 'due_at', t.due_at) order by t.id), '[]')"
+            + " from processor_task t where t.request_id = request.id) as tasks,"
+            + " (select coalesce(json_agg(json_build_object('event_key', o.event_key, 'recipient', o.recipient,"
+            + " 'subject', o.subject, 'body', o.body, 'status', o.status, 'created_at', o.created_at,"
+            + " 'sent_at', o.sent_at) order by o.id), '[]')"
+            + " from outbox o where o.request_id = request.id and o.channel = 'MAIL') as replies,"
+            + " (select v.purpose from verification_code v where v.request_id = request.id order by v.id desc limit 1)"
+            + " as code_purpose"
+            + " from request where reference = ?";
+
+    /** What {@link #PAGE} read: the request and its children as JSON. */
+    private record PageRows(RequestRow row, String classification, java.math.BigDecimal confidence, JsonNode mails,
+                            List<EventLog.Event> timeline, JsonNode tasks, JsonNode replies, String codePurpose) {
+    }
+
     /** Everything about one request; {@code mailBodies} false (viewer): no mail text, sender masked. */
     public Optional<Map<String, Object>> request(String reference, boolean mailBodies, boolean decide) {
-        Optional<RequestRow.Classified> found = RequestRow.findClassified(jdbc, reference);
+        Optional<PageRows> found = jdbc.query(PAGE, (rs, n) -> new PageRows(RequestRow.MAPPER.mapRow(rs, n),
+                        rs.getString("classification"), rs.getBigDecimal("confidence"), Json.tree(rs.getString("mails")),
+                        EventLog.events(rs.getString("timeline")), Json.tree(rs.getString("tasks")),
+                        Json.tree(rs.getString("replies")), rs.getString("code_purpose")),
+                RequestRow.normalise(reference)).stream().findFirst();
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        RequestRow r = found.get().row();
+        PageRows page = found.get();
+        RequestRow r = page.row();
         Map<String, Object> m = new LinkedHashMap<>(rows(List.of(r), !mailBodies).get(0));
         m.put("statusReason", r.statusReason() == null ? "" : r.statusReason());
         m.put("subjectRef", r.subjectRef() == null ? "" : r.subjectRef());
-        JsonNode classification = kz.dsr.store.RequestStore.classificationOf(r.id(), found.get().classification());
+        JsonNode classification = kz.dsr.store.RequestStore.classificationOf(r.id(), page.classification());
         List<String> evidence = new ArrayList<>();
         classification.path("evidence").forEach(e -> evidence.add(e.asText()));
         m.put("evidence", evidence);
@@ -279,19 +313,17 @@ public final class Desk {
         }
         m.put("identifiers", identifiers);
         m.put("hasIdentifiers", !identifiers.isEmpty());
-        m.put("confidence", found.get().confidence().toPlainString());
-        m.put("mails", mails(r.id(), mailBodies));
-        m.put("timeline", timeline(r.id()));
-        m.put("tasks", tasks(r.id()));
-        m.put("replies", replies(r.id(), mailBodies));
+        m.put("confidence", page.confidence().toPlainString());
+        m.put("mails", mails(page.mails(), mailBodies));
+        m.put("timeline", timeline(page.timeline()));
+        m.put("tasks", tasks(page.tasks()));
+        m.put("replies", replies(page.replies(), mailBodies));
         m.put("plan", plan(r));
         // Why no subject is linked: the cause of the newest move to review, if the request went there.
         m.put("matchNote", r.subjectRef() != null || r.statusReason() == null ? "" : r.statusReason());
         RequestStatus s = r.status();
         // As `requests approve`: a request in review, or one held without a code that was ever sent.
-        boolean heldWithoutCode = s == RequestStatus.AWAITING_VERIFICATION && "DECOY".equals(jdbc.queryForList(
-                "select purpose from verification_code where request_id = ? order by id desc limit 1", String.class,
-                r.id()).stream().findFirst().orElse(""));
+        boolean heldWithoutCode = s == RequestStatus.AWAITING_VERIFICATION && "DECOY".equals(page.codePurpose());
         m.put("canApprove", decide && (s == RequestStatus.NEEDS_REVIEW || heldWithoutCode));
         m.put("canReview", decide && s == RequestStatus.NEEDS_REVIEW);
         m.put("canExtend", decide && !s.isClosed() && s != RequestStatus.EXPIRED);
@@ -311,61 +343,71 @@ public final class Desk {
     }
 
     /** The mails of the request as received: subject, new text, quoted part, attachments by name only. */
-    private List<Map<String, Object>> mails(long id, boolean bodies) {
-        return jdbc.query("select id, subject, received_at, new_text, quoted_text, attachments, limit_reason from"
-                + " inbound_message where request_id = ? order by id", (rs, n) -> {
-                    Map<String, Object> mail = new LinkedHashMap<>();
-                    mail.put("received", TIME.format(rs.getTimestamp("received_at").toInstant().atZone(zone)));
-                    mail.put("subject", rs.getString("subject"));
-                    mail.put("text", bodies ? rs.getString("new_text") : "");
-                    mail.put("quoted", bodies ? rs.getString("quoted_text") : "");
-                    mail.put("hasQuoted", bodies && !rs.getString("quoted_text").isBlank());
-                    List<String> names = new ArrayList<>();
-                    kz.dsr.store.Json.read(rs.getString("attachments"),
-                            new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { })
-                            .forEach(a -> names.add(a.get("name") + " (" + a.get("contentType") + ", "
-                                    + a.get("sizeBytes") + " bytes)"));
-                    mail.put("attachments", names);
-                    mail.put("hasAttachments", !names.isEmpty());
-                    mail.put("limit", rs.getString("limit_reason") == null ? "" : rs.getString("limit_reason"));
-                    return mail;
-                }, id);
+    private List<Map<String, Object>> mails(JsonNode rows, boolean bodies) {
+        List<Map<String, Object>> mails = new ArrayList<>();
+        for (JsonNode row : rows) {
+            Map<String, Object> mail = new LinkedHashMap<>();
+            mail.put("received", time(row.get("received_at")));
+            mail.put("subject", row.get("subject").asText());
+            mail.put("text", bodies ? row.get("new_text").asText() : "");
+            mail.put("quoted", bodies ? row.get("quoted_text").asText() : "");
+            mail.put("hasQuoted", bodies && !row.get("quoted_text").asText().isBlank());
+            List<String> names = new ArrayList<>();
+            Json.read(row.get("attachments").asText(),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { })
+                    .forEach(a -> names.add(a.get("name") + " (" + a.get("contentType") + ", "
+                            + a.get("sizeBytes") + " bytes)"));
+            mail.put("attachments", names);
+            mail.put("hasAttachments", !names.isEmpty());
+            mail.put("limit", row.path("limit_reason").isNull() ? "" : row.get("limit_reason").asText());
+            mails.add(mail);
+        }
+        return mails;
     }
 
-    private List<Map<String, Object>> timeline(long id) {
+    private List<Map<String, Object>> timeline(List<EventLog.Event> events) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (EventLog.Event e : parts.events().timeline(id)) {
+        for (EventLog.Event e : events) {
             out.add(Map.of("at", TIME.format(e.at().atZone(zone)), "kind", e.kind(), "actor", e.actor(),
                     "details", e.details()));
         }
         return out;
     }
 
-    private List<Map<String, Object>> tasks(long id) {
-        return jdbc.query("select processor, kind, status, due_at from processor_task where request_id = ? order by id",
-                (rs, n) -> Map.of("processor", rs.getString(1), "kind", rs.getString(2), "status", rs.getString(3),
-                        "due", TIME.format(rs.getTimestamp(4).toInstant().atZone(zone))), id);
+    private List<Map<String, Object>> tasks(JsonNode rows) {
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        for (JsonNode row : rows) {
+            tasks.add(Map.of("processor", row.get("processor").asText(), "kind", row.get("kind").asText(),
+                    "status", row.get("status").asText(), "due", time(row.get("due_at"))));
+        }
+        return tasks;
     }
 
     /** Every reply of the request, as it went (or waits to go); a one-time code never shows. */
-    private List<Map<String, Object>> replies(long id, boolean bodies) {
-        return jdbc.query("select event_key, recipient, subject, body, status, created_at, sent_at from outbox"
-                + " where request_id = ? and channel = 'MAIL' order by id", (rs, n) -> {
-                    Map<String, Object> reply = new LinkedHashMap<>();
-                    String key = rs.getString("event_key");
-                    reply.put("kind", key.contains(":") ? key.substring(0, key.indexOf(':')) : key);
-                    reply.put("to", bodies ? rs.getString("recipient") : Shown.mask(rs.getString("recipient")));
-                    reply.put("subject", rs.getString("subject"));
-                    String body = rs.getString("body");
-                    // Codes are blanked whatever the row's state: a code still waiting to go is as secret as one sent.
-                    reply.put("body", !bodies ? "" : key.startsWith("code:") ? DIGITS.matcher(body).replaceAll("••••••")
-                            : body);
-                    reply.put("status", rs.getString("status"));
-                    Timestamp sent = rs.getTimestamp("sent_at");
-                    reply.put("when", TIME.format((sent != null ? sent : rs.getTimestamp("created_at")).toInstant()
-                            .atZone(zone)));
-                    return reply;
-                }, id);
+    private List<Map<String, Object>> replies(JsonNode rows, boolean bodies) {
+        List<Map<String, Object>> replies = new ArrayList<>();
+        for (JsonNode row : rows) {
+            Map<String, Object> reply = new LinkedHashMap<>();
+            String key = row.get("event_key").asText();
+            reply.put("kind", key.contains(":") ? key.substring(0, key.indexOf(':')) : key);
+            String recipient = row.get("recipient").asText();
+            reply.put("to", bodies ? recipient : Shown.mask(recipient));
+            reply.put("subject", row.get("subject").asText());
+            String body = row.get("body").asText();
+            // Codes are blanked whatever the row's state: a code still waiting to go is as secret as one sent.
+            reply.put("body", !bodies ? "" : key.startsWith("code:") ? DIGITS.matcher(body).replaceAll("••••••")
+                    : body);
+            reply.put("status", row.get("status").asText());
+            JsonNode sent = row.get("sent_at");
+            reply.put("when", time(sent.isNull() ? row.get("created_at") : sent));
+            replies.add(reply);
+        }
+        return replies;
+    }
+
+    /** A timestamp of the page's JSON, as the console shows times. */
+    private String time(JsonNode value) {
+        return TIME.format(Json.instant(value).atZone(zone));
     }
 
     /** What carrying the request out would do now, table by table (the planner, nothing changed). */

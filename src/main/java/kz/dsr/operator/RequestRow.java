@@ -33,18 +33,6 @@ public record RequestRow(long id, String reference, RequestType type, RequestSta
                 MAPPER, normalise(reference)).stream().findFirst();
     }
 
-    /** A request with what the classifier stored for it: the classification as JSON text and its confidence. */
-    public record Classified(RequestRow row, String classification, java.math.BigDecimal confidence) {
-    }
-
-    /** The request with this reference and its classification, in one read (the console's request page). */
-    public static Optional<Classified> findClassified(JdbcTemplate jdbc, String reference) {
-        return jdbc.query("select " + COLUMNS + ", classification, coalesce(confidence, 0) as confidence from request"
-                        + " where reference = ?", (rs, n) -> new Classified(MAPPER.mapRow(rs, n),
-                        rs.getString("classification"), rs.getBigDecimal("confidence")), normalise(reference))
-                .stream().findFirst();
-    }
-
     /** The request with this reference, or refused when there is none. */
     static RequestRow existing(JdbcTemplate jdbc, String reference, boolean lock) {
         return find(jdbc, reference, lock).orElseThrow(() -> new Refused("no request " + normalise(reference)
