@@ -199,9 +199,9 @@ public final class Classifier {
 
     /**
      * The model reads, the rules are its rails. The model's type is taken; it is reviewed when the
-     * model is unsure, when the rules are sure of another type, when it is destructive without the
-     * rules coming to the same type (two keys for what cannot be undone), and whenever a guard asks
-     * for a person. A type the mail takes back (a wish already carried out, imagined, withdrawn) is
+     * model is unsure, when it is destructive without the rules coming to the same type (two keys for
+     * what cannot be undone), when it is NOT_DSR against a request the rules read (unless the model is
+     * sure and the rules are not), and whenever a guard asks for a person. A type the mail takes back (a wish already carried out, imagined, withdrawn) is
      * the rules' to decide.
      */
     private static Scorer.Decision modelLeads(Scorer.Decision d, Model.Prediction p, Rules rules) {
@@ -234,12 +234,6 @@ public final class Classifier {
                 evidence.add("review: " + type + " needs the rules and the model to agree (the model has p="
                         + Scorer.fmt(Math.round(p.probability() * 100) / 100.0) + ")");
             }
-        } else if (rulesSure && p.probability() < settings.overruleConfident()) {
-            // Sure rules, a model not sure enough to overrule them: a person looks. The model's type is
-            // shown: on writers it has never read it is right more often than the rules.
-            review = true;
-            evidence.add("review: the rules are sure of " + d.type() + " " + Scorer.fmt(d.confidence())
-                    + ", the model not sure enough to overrule them");
         } else {
             if (p.probability() < settings.reviewBelow()) {
                 review = true;
@@ -252,10 +246,22 @@ public final class Classifier {
             } else if (d.railReview()) {
                 review = true;
                 evidence.add("review: the rules' " + d.type() + " asks for a person, the model reads " + type);
-            } else if (d.type() != RequestType.NOT_DSR && (rulesSure || Boolean.getBoolean("cls.unsureRules"))) {
+            } else if (d.type().isDestructive() && rulesSure && p.probability() < settings.overruleConfident()) {
+                // A sure destructive wish read by the model as a milder one: answered as the milder one, the
+                // sender's wish would quietly go undone.
                 review = true;
-                evidence.add("review: the model overrules the rules' " + d.type());
+                evidence.add("review: the rules are sure of " + d.type() + " " + Scorer.fmt(d.confidence())
+                        + ", the model not sure enough to overrule them");
+            } else if (type == RequestType.NOT_DSR && d.type() != RequestType.NOT_DSR && !d.silent()
+                    && p.probability() < (rulesSure ? settings.overruleSure() : settings.overruleConfident())) {
+                // The costly direction: a request the rules read, sent to the support folder unanswered and
+                // without a deadline. A person looks unless the model is sure, surer still against sure rules.
+                review = true;
+                evidence.add("review: the rules read " + d.type() + (rulesSure ? " and are sure of it" : "")
+                        + ": the model's NOT_DSR does not send the mail to support unread");
             }
+            // The model's non-destructive request type against the rules' reading needs no second key: the
+            // sender is acknowledged and proves who they are before anything is done, whichever type is right.
         }
         if (d.reviewGuard() != null && !review && type != RequestType.NOT_DSR) {
             review = true;

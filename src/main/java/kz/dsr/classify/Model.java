@@ -34,7 +34,7 @@ final class Model {
 
     /** How a model is trained (written into the file's header). */
     record Settings(int epochs, double learningRate, double l2, int minCount, double keepAbove, long seed) {
-        static final Settings DEFAULT = new Settings(30, 0.5, 1e-3, 2, 0.01, 20240601L);
+        static final Settings DEFAULT = new Settings(30, 1.0, 1e-3, 2, 0.01, 20240601L);
     }
 
     /** The columns of the model file, in file order. */

@@ -29,14 +29,15 @@ record Rules(
     /**
      * The learned model ({@link Model}, {@code file} resolved against the rules file's folder) reads
      * every mail and gives the type; the rules are its rails. The model's type is reviewed below
-     * {@code reviewBelow}, and when the rules are sure of another type unless the model has
-     * {@code overruleConfident}. A destructive type goes without review only when the rules come to
-     * it too and the model has {@code confirmDestructive} ({@code confirmDoubted} when the rules doubt it); when the rules ask for a person about it,
-     * a person looks. A NOT_DSR is
-     * reviewed when the model gives the data request types together {@code requestReview} or more.
+     * {@code reviewBelow}. Its NOT_DSR against a request the rules read is reviewed unless the model has
+     * {@code overruleConfident} ({@code overruleSure} when the rules are sure of their request). A
+     * destructive type goes without review only when the rules come to it too and the model has
+     * {@code confirmDestructive} ({@code confirmDoubted} when the rules doubt it); when the rules ask for
+     * a person about it, a person looks. A NOT_DSR is reviewed when the model gives the data request
+     * types together {@code requestReview} or more.
      */
-    record ModelSettings(Path file, double reviewBelow, double overruleConfident, double confirmDestructive,
-            double confirmDoubted, double requestReview) {
+    record ModelSettings(Path file, double reviewBelow, double overruleConfident, double overruleSure,
+            double confirmDestructive, double confirmDoubted, double requestReview) {
     }
 
     /** How matched rule weights become a type, a confidence and a review flag. */

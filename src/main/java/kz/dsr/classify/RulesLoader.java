@@ -97,7 +97,7 @@ final class RulesLoader {
     }
 
     private Rules.ModelSettings model(Node node) {
-        Map<String, Node> m = map(node, "model", Set.of("file", "reviewBelow", "overruleConfident", "confirmDestructive",
+        Map<String, Node> m = map(node, "model", Set.of("file", "reviewBelow", "overruleConfident", "overruleSure", "confirmDestructive",
                 "confirmDoubted", "requestReview"));
         String name = scalar(required(m, "file", node)).trim();
         if (name.isEmpty()) {
@@ -108,6 +108,7 @@ final class RulesLoader {
         return new Rules.ModelSettings(file.normalize(),
                 m.containsKey("reviewBelow") ? number(m.get("reviewBelow"), 0, 1) : 0.8,
                 m.containsKey("overruleConfident") ? number(m.get("overruleConfident"), 0, 2) : 2,
+                m.containsKey("overruleSure") ? number(m.get("overruleSure"), 0, 2) : 2,
                 m.containsKey("confirmDestructive") ? number(m.get("confirmDestructive"), 0, 2) : 2,
                 m.containsKey("confirmDoubted") ? number(m.get("confirmDoubted"), 0, 2) : 2,
                 m.containsKey("requestReview") ? number(m.get("requestReview"), 0, 2) : 2);

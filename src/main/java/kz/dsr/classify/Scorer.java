@@ -229,9 +229,10 @@ final class Scorer {
         }
         double stated = t.stated.getOrDefault(winner, 0.0);
         if (mood != null && winner.isDestructive() && stated < mood.declarativeMin()) {
-            // A destructive request only asked about or named in the subject is a person's call, whatever the scores.
+            // A destructive request only asked about or named only in the subject is a person's call, whatever
+            // the scores; one partly asked, partly stated is the rules' doubt, which a sure model settles.
             review = true;
-            rail |= stated == 0 || top - stated > 0.01; // only asked about or in the subject, not just weakly said
+            rail |= stated == 0;
             confidence = Math.min(confidence, mood.askedConfidenceMax());
             t.evidence.add("review: " + winner + " stated in the body only " + fmt(stated)
                     + " < " + fmt(mood.declarativeMin()) + " (the rest is a question or the subject)");

@@ -130,7 +130,10 @@ class ClassifierBehaviourTest {
     @Test
     void stillNotDeletedIsAComplaintAboutErasureNotANegation() {
         assertType(RequestType.ERASURE, "Пишу повторно: мой аккаунт до сих пор не удалён!");
-        assertType(RequestType.ERASURE, "My account has still not been deleted, delete it now.");
+        // The rules read the wish; a model unsure of it leaves the mail to a person, never to the support folder.
+        Classification c = classify("My account has still not been deleted, delete it now.");
+        assertTrue(c.evidence().stream().anyMatch(e -> e.startsWith("ERASURE +3 delete+account")), c.evidence().toString());
+        assertTrue(c.type() == RequestType.ERASURE || c.review(), c.type() + " " + c.evidence());
     }
 
     @Test

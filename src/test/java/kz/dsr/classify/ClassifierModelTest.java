@@ -125,6 +125,35 @@ class ClassifierModelTest {
     }
 
     @Test
+    void aNotDsrFromTheModelAgainstARequestTheRulesReadIsReviewedUnlessTheModelIsSure() {
+        String mail = "Пришлите, пожалуйста, копию всех моих персональных данных, которые у вас хранятся.";
+        // The rules are sure of ACCESS; a NOT_DSR would send the mail to support unanswered: below
+        // model.overruleSure a person looks.
+        Classification unsure = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.NOT_DSR, 0.85))
+                .classify("", mail);
+        assertEquals(RequestType.NOT_DSR, unsure.type(), unsure.evidence().toString());
+        assertTrue(unsure.review(), unsure.evidence().toString());
+        assertTrue(unsure.evidence().stream().anyMatch(e -> e.startsWith("review: the rules read ACCESS and are sure of it")),
+                unsure.evidence().toString());
+        Classification sure = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.NOT_DSR, 0.95))
+                .classify("", mail);
+        assertFalse(sure.review(), "a model sure of NOT_DSR overrules: " + sure.evidence());
+    }
+
+    @Test
+    void aMilderRequestTypeFromTheModelNeedsNoSecondKeyButASureErasureStaysWithAPerson() {
+        // The rules read MARKETING_OPT_OUT, the model CONSENT_WITHDRAWAL: either way the sender is answered and
+        // proves who they are first; no review for the disagreement alone.
+        String optOut = "Отпишите меня от рекламной рассылки, пожалуйста.";
+        Classification milder = Classifier.withModel(Corpus.RULES, modelFor(optOut, RequestType.CONSENT_WITHDRAWAL, 0.7))
+                .classify("", optOut);
+        assertEquals(RequestType.CONSENT_WITHDRAWAL, milder.type(), milder.evidence().toString());
+        assertFalse(milder.review(), milder.evidence().toString());
+        // Against sure rules reading ERASURE the milder type would leave the wish undone: a person looks
+        // (theModelOverrulingSureRulesWithoutBeingSureItselfIsReviewed).
+    }
+
+    @Test
     void aDestructiveTypeTheModelIsNotSureOfIsReviewed() {
         String mail = "Прошу удалить мой аккаунт и все мои персональные данные.";
         Classification backed = Classifier.withModel(Corpus.RULES, modelFor(mail, RequestType.ERASURE)).classify("", mail);

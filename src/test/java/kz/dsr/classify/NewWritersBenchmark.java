@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 class NewWritersBenchmark {
 
     /** The newest writers, who saw only the labelling guide: the sets that decide. */
-    static final List<String> NEW_WRITERS = List.of("train-writer-a", "train-writer-b", "train-writer-c", "train-writer-d");
+    static final List<String> NEW_WRITERS = List.of("train-writer-e", "train-writer-f", "train-writer-g", "train-writer-h",
+            "train-writer-i", "train-writer-j", "train-writer-k", "train-writer-l", "train-writer-m", "train-writer-n",
+            "train-writer-o", "train-writer-p", "judged-real-inbox", "judged-near-miss");
 
     private static final Set<RequestType> NON_DESTRUCTIVE = Set.of(RequestType.NOT_DSR, RequestType.ACCESS,
             RequestType.MARKETING_OPT_OUT, RequestType.CONSENT_WITHDRAWAL);
@@ -140,7 +142,8 @@ class NewWritersBenchmark {
     private static Rules withOverrides(Rules r) {
         Rules.ModelSettings m = r.model();
         Rules.ModelSettings o = new Rules.ModelSettings(m.file(), d("reviewBelow", m.reviewBelow()),
-                d("overruleConfident", m.overruleConfident()), d("confirmDestructive", m.confirmDestructive()),
+                d("overruleConfident", m.overruleConfident()), d("overruleSure", m.overruleSure()),
+                d("confirmDestructive", m.confirmDestructive()),
                 d("confirmDoubted", m.confirmDoubted()), d("requestReview", m.requestReview()));
         return new Rules(r.source(), r.reloadCheckSeconds(), r.scoring(), r.text(), r.negation(), r.kazakh(), r.language(),
                 r.vocabulary(), r.rules(), r.guards(), r.identifiers(), r.mood(), o);
