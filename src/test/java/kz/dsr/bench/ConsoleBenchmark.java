@@ -7,9 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +70,7 @@ class ConsoleBenchmark {
             pipeline.startCamel();
 
             String base = "http://127.0.0.1:" + pipeline.httpPort() + "/console";
-            HttpClient http = HttpClient.newHttpClient();
-            String cookie = signIn(http, base);
+            String cookie = signIn(base);
             // A request in the middle of the table, with its events, outbox message and processor task.
             String reference = store.queryForObject("select reference from request where type = 'ERASURE' order by id"
                     + " offset ? limit 1", String.class, REQUESTS / 12);
@@ -143,18 +139,25 @@ class ConsoleBenchmark {
         }
     }
 
-    private static String signIn(HttpClient http, String base) throws Exception {
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        Matcher m = CSRF.matcher(login.body());
+    private static String signIn(String base) throws IOException {
+        HttpURLConnection login = (HttpURLConnection) URI.create(base + "/login").toURL().openConnection();
+        String page;
+        try (InputStream in = login.getInputStream()) {
+            page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String cookie = login.getHeaderField("Set-Cookie").split(";")[0];
+        Matcher m = CSRF.matcher(page);
         m.find();
-        HttpResponse<String> in = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-                .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + m.group(1) + "&name=bench&password=bench+password"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(303, in.statusCode(), in.body());
-        return in.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        HttpURLConnection in = (HttpURLConnection) URI.create(base + "/login").toURL().openConnection();
+        in.setInstanceFollowRedirects(false);
+        in.setDoOutput(true);
+        in.setRequestProperty("Cookie", cookie);
+        in.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+        try (var out = in.getOutputStream()) {
+            out.write(("csrf=" + m.group(1) + "&name=bench&password=bench+password").getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals(303, in.getResponseCode());
+        return in.getHeaderField("Set-Cookie").split(";")[0];
     }
 
     /**
