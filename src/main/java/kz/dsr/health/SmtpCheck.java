@@ -25,9 +25,12 @@ public final class SmtpCheck extends ReadinessCheck implements AutoCloseable {
         this.server = "the SMTP server " + host + ":" + port + " (" + protocol + ")";
         Properties props = new Properties();
         String prefix = "mail." + protocol + ".";
-        props.put(prefix + "connectiontimeout", String.valueOf(timeout.toMillis()));
-        props.put(prefix + "timeout", String.valueOf(timeout.toMillis()));
-        props.put(prefix + "writetimeout", String.valueOf(timeout.toMillis()));
+        // The connection gives up later than a caller waits: a server that hangs keeps the one probe busy
+        // past the caller's answer, so a caller right after shares it instead of opening a connection.
+        String socketTimeout = String.valueOf(timeout.toMillis() * 2);
+        props.put(prefix + "connectiontimeout", socketTimeout);
+        props.put(prefix + "timeout", socketTimeout);
+        props.put(prefix + "writetimeout", socketTimeout);
         props.put(prefix + "auth", "false");
         props.put(prefix + "starttls.enable", "true");
         Session session = Session.getInstance(props);
